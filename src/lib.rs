@@ -10,3 +10,4 @@ pub mod geo;
 pub mod progress;
 pub mod report;
 pub mod resample;
+pub mod simplex;
