@@ -11,3 +11,4 @@ pub mod progress;
 pub mod report;
 pub mod resample;
 pub mod simplex;
+pub mod verdict;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use error::DataError;
-pub use panel::{MissingPolicy, Panel, PanelSpec, read_panel};
+pub use panel::{DEFAULT_DATE_FORMAT, MissingPolicy, Panel, PanelSpec, read_panel};
 
 /// An input file as recorded in a report: where it was read from, its SHA-256 and its rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,9 @@
 //! Report writing: the JSON report, charts and the terminal summary.
 
 pub mod schema;
+pub mod summary;
+pub mod write;
 
 pub use schema::*;
+pub use summary::geo_summary;
+pub use write::{REPORT_FILE, WriteError, write_report_dir};

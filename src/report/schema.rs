@@ -137,7 +137,8 @@ pub struct PlaceboRun {
 /// Placebo test in space: each control geo set of the treated set's size in turn as if treated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceboSummary {
-    /// Name of the statistic, `abs_mean_gap_over_pre_rmse`.
+    /// Name of the statistic, `abs_relative_lift`: |incremental ÷ counterfactual| over the
+    /// test window.
     pub statistic: String,
     pub observed_statistic: f64,
     /// Rank-based p-value: (1 + placebo runs at least as extreme) ÷ (1 + placebo runs).
@@ -153,15 +154,21 @@ pub struct PlaceboSummary {
 /// Bootstrap settings and counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BootstrapSummary {
-    /// `moving_block_residual`.
+    /// Bootstrap behind the primary intervals: `placebo_path` or `moving_block_residual`.
     pub scheme: String,
     pub resamples: usize,
+    /// Block length of the moving-block bootstrap.
     pub block_length_days: usize,
-    /// Resamples whose estimate was not finite; they are left out of the intervals.
+    /// Placebo paths the placebo-path bootstrap draws from.
+    pub placebo_paths: usize,
+    /// Resamples of the primary bootstrap whose estimate was not finite; they are left out
+    /// of the intervals.
     pub non_finite_resamples: usize,
-    /// Acceleration and bias correction of the BCa interval of the incremental KPI.
+    /// Acceleration of the BCa interval of the incremental KPI, from the jackknife.
     pub bca_acceleration: f64,
-    pub bca_bias_correction: f64,
+    /// Bias correction z₀ of the BCa interval; `None` when every resample lies on one side
+    /// of the estimate, which leaves BCa undefined.
+    pub bca_bias_correction: Option<f64>,
 }
 
 /// Inference behind the intervals and the p-value.
@@ -220,6 +227,8 @@ pub struct GeoParameters {
     pub resamples: usize,
     pub seed: u64,
     pub block_length_days: usize,
+    /// Bootstrap requested for the primary intervals: `placebo_path` or `moving_block_residual`.
+    pub bootstrap: String,
     /// Primary interval method: `bca` or `percentile`.
     pub interval: String,
     pub max_placebo_sets: usize,

@@ -1,0 +1,107 @@
+//! The command line: parses flags, runs the library, draws progress, prints the summary and
+//! maps errors to exit codes (0 success, 2 invalid input or flags, 1 any other failure).
+
+mod args;
+mod progress;
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{AnalyzeCommand, Cli, Command, GeoArgs};
+use liftlab::geo::{self, GeoConfig};
+use liftlab::report::{self, GeoReport, geo_summary, write_report_dir};
+
+/// Exit code of invalid input, flags or spec files.
+const EXIT_INPUT: u8 = 2;
+/// Exit code of any other failure, such as an output folder that cannot be written.
+const EXIT_FAILURE: u8 = 1;
+
+/// A failure with the exit code it maps to.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn input(error: impl std::fmt::Display) -> Self {
+        Failure {
+            code: EXIT_INPUT,
+            message: error.to_string(),
+        }
+    }
+
+    fn other(error: impl std::fmt::Display) -> Self {
+        Failure {
+            code: EXIT_FAILURE,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("liftlab: error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    if let Some(threads) = cli.threads {
+        if threads == 0 {
+            return Err(Failure::input(
+                "invalid value `0` for --threads: expected at least 1",
+            ));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .map_err(Failure::other)?;
+    }
+    match &cli.command {
+        Command::Analyze {
+            test: AnalyzeCommand::Geo(args),
+        } => analyze_geo(args, cli.quiet),
+        Command::Run { dir, out } => {
+            let out = out.clone().unwrap_or_else(|| default_out(dir));
+            match spec::read_spec(dir, &out).map_err(Failure::input)? {
+                spec::SpecAnalysis::Geo(args) => analyze_geo(&args, cli.quiet),
+            }
+        }
+    }
+}
+
+/// Returns `out/<name of dir>`.
+fn default_out(dir: &Path) -> PathBuf {
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|path| path.file_name().map(|name| name.to_os_string()))
+        .unwrap_or_else(|| "analysis".into());
+    Path::new("out").join(name)
+}
+
+fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
+    let config = GeoConfig::try_from(args).map_err(Failure::input)?;
+    let spec = args.panel_spec();
+    let panel = liftlab::data::read_panel(&spec).map_err(Failure::input)?;
+    let progress = progress::BarProgress::new(quiet);
+    let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
+    write_geo(&report, &args.out)?;
+    println!("{}", geo_summary(&report));
+    println!();
+    println!("Report written to {}", args.out.join(report::REPORT_FILE).display());
+    Ok(())
+}
+
+fn write_geo(report: &GeoReport, out: &Path) -> Result<(), Failure> {
+    write_report_dir(report, out, |_staging| Ok(Vec::new())).map_err(Failure::other)?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The verdict of an analysis: positive, negative or inconclusive. Every output (terminal,
+//! JSON, charts) takes the verdict from here.
+
+use crate::report::{Interval, Verdict, VerdictKind};
+
+/// Returns the verdict of a geo test from the primary interval of the incremental KPI and the
+/// placebo p-value.
+///
+/// The effect is called positive (negative) only when both methods agree: the interval lies
+/// wholly above (below) zero and the placebo p-value is below `alpha = 1 − level`. When they
+/// disagree the verdict is inconclusive and the reason says which method did not support the
+/// effect and why that can happen.
+pub fn geo_verdict(interval: Option<&Interval>, p_value: f64, alpha: f64) -> Verdict {
+    let Some(interval) = interval else {
+        return Verdict {
+            kind: VerdictKind::Inconclusive,
+            reason: "no confidence interval could be computed for the incremental KPI".to_string(),
+        };
+    };
+    let level = format_percent(interval.level);
+    let significant = p_value < alpha;
+    let excludes_zero_above = interval.lower > 0.0;
+    let excludes_zero_below = interval.upper < 0.0;
+
+    match (excludes_zero_above, excludes_zero_below, significant) {
+        (true, _, true) => Verdict {
+            kind: VerdictKind::Positive,
+            reason: format!(
+                "the {level} interval of the incremental KPI lies above zero and the placebo \
+                 test rejects no effect (p = {p_value:.3} < {alpha:.2})"
+            ),
+        },
+        (_, true, true) => Verdict {
+            kind: VerdictKind::Negative,
+            reason: format!(
+                "the {level} interval of the incremental KPI lies below zero and the placebo \
+                 test rejects no effect (p = {p_value:.3} < {alpha:.2})"
+            ),
+        },
+        (true, _, false) | (_, true, false) => Verdict {
+            kind: VerdictKind::Inconclusive,
+            reason: format!(
+                "the {level} interval excludes zero, but the placebo test does not reject no \
+                 effect (p = {p_value:.3} >= {alpha:.2}): control geos show gaps this large \
+                 without treatment, so the interval may be too narrow for this panel"
+            ),
+        },
+        (false, false, true) => Verdict {
+            kind: VerdictKind::Inconclusive,
+            reason: format!(
+                "the placebo test rejects no effect (p = {p_value:.3} < {alpha:.2}), but the \
+                 {level} interval includes zero: the gap is unusual among control geos, yet \
+                 too uncertain in size to rule out zero"
+            ),
+        },
+        (false, false, false) => Verdict {
+            kind: VerdictKind::Inconclusive,
+            reason: format!(
+                "the {level} interval includes zero and the placebo test does not reject no \
+                 effect (p = {p_value:.3} >= {alpha:.2})"
+            ),
+        },
+    }
+}
+
+/// Returns whether the interval and the p-value point to different conclusions.
+pub fn methods_disagree(interval: &Interval, p_value: f64, alpha: f64) -> bool {
+    let excludes_zero = interval.lower > 0.0 || interval.upper < 0.0;
+    excludes_zero != (p_value < alpha)
+}
+
+fn format_percent(fraction: f64) -> String {
+    let percent = fraction * 100.0;
+    if (percent - percent.round()).abs() < 1e-9 {
+        format!("{percent:.0}%")
+    } else {
+        format!("{percent:.1}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interval(lower: f64, upper: f64) -> Interval {
+        Interval {
+            lower,
+            upper,
+            level: 0.9,
+            method: "test".to_string(),
+        }
+    }
+
+    #[test]
+    fn verdict_needs_both_methods() {
+        let above = interval(1.0, 5.0);
+        assert_eq!(geo_verdict(Some(&above), 0.01, 0.1).kind, VerdictKind::Positive);
+        assert_eq!(geo_verdict(Some(&above), 0.5, 0.1).kind, VerdictKind::Inconclusive);
+        let below = interval(-5.0, -1.0);
+        assert_eq!(geo_verdict(Some(&below), 0.01, 0.1).kind, VerdictKind::Negative);
+        let across = interval(-1.0, 5.0);
+        assert_eq!(geo_verdict(Some(&across), 0.01, 0.1).kind, VerdictKind::Inconclusive);
+        assert_eq!(geo_verdict(None, 0.01, 0.1).kind, VerdictKind::Inconclusive);
+    }
+
+    #[test]
+    fn disagreement_is_detected() {
+        assert!(methods_disagree(&interval(1.0, 5.0), 0.5, 0.1));
+        assert!(methods_disagree(&interval(-1.0, 5.0), 0.01, 0.1));
+        assert!(!methods_disagree(&interval(1.0, 5.0), 0.01, 0.1));
+        assert!(!methods_disagree(&interval(-1.0, 5.0), 0.5, 0.1));
+    }
+
+    #[test]
+    fn reason_names_the_level() {
+        let verdict = geo_verdict(Some(&interval(1.0, 5.0)), 0.01, 0.1);
+        assert!(verdict.reason.contains("90%"), "{}", verdict.reason);
+    }
+}
