@@ -1148,3 +1148,632 @@ fn placebo_finding(report: &GeoReport) -> String {
     finding
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::InputFile;
+    use crate::report::schema::{
+        BootstrapSummary, DonorWeight, GeoDataSummary, GeoDiagnostics, GeoEstimates, GeoInference,
+        GeoParameters, PlaceboRun, PlaceboSummary, SCHEMA_VERSION, ToolInfo, Verdict, VerdictKind,
+    };
+
+    const PRE_DAYS: usize = 90;
+    const TEST_DAYS: usize = 15;
+    const PLACEBO_RUNS: usize = 50;
+    const LEVEL: f64 = 0.90;
+    const Z_90: f64 = 1.6449;
+    const PRE_RMSE: f64 = 420.0;
+
+    const FILE_NAMES: [&str; 6] = [
+        "observed_vs_counterfactual.png",
+        "observed_vs_counterfactual.svg",
+        "cumulative_effect.png",
+        "cumulative_effect.svg",
+        "placebo_distribution.png",
+        "placebo_distribution.svg",
+    ];
+
+    /// Repeatable noise in -1..1 without a random number generator.
+    fn noise(step: usize) -> f64 {
+        ((step as f64 * 12.9898).sin() * 43_758.545_3).fract()
+    }
+
+    fn interval(lower: f64, upper: f64) -> Interval {
+        Interval {
+            lower,
+            upper,
+            level: LEVEL,
+            method: "block_bootstrap_bca".to_string(),
+        }
+    }
+
+    fn estimate(point: f64, lower: f64, upper: f64, unit: &str) -> Estimate {
+        Estimate {
+            point: Some(point),
+            interval: Some(interval(lower, upper)),
+            intervals: vec![interval(lower, upper)],
+            unit: unit.to_string(),
+            undefined_reason: None,
+            interval_note: None,
+        }
+    }
+
+    /// Daily treated totals with weekly seasonality and a 5% lift over the test days.
+    fn fixture_series(first_day: NaiveDate) -> Vec<DailyPoint> {
+        let mut series = Vec::with_capacity(PRE_DAYS + TEST_DAYS);
+        let mut cumulative = 0.0;
+        for day in 0..PRE_DAYS + TEST_DAYS {
+            let date = first_day + TimeDelta::days(day as i64);
+            let weekly = 1_500.0 * (day as f64 * std::f64::consts::TAU / 7.0).sin();
+            let counterfactual = 12_000.0 + 8.0 * day as f64 + weekly;
+            let is_test = day >= PRE_DAYS;
+            let lift = if is_test { 0.05 * counterfactual } else { 0.0 };
+            let observed = counterfactual + lift + PRE_RMSE * noise(day);
+            let effect = observed - counterfactual;
+
+            let (band, cumulative_point) = if is_test {
+                cumulative += effect;
+                let test_day = (day - PRE_DAYS + 1) as f64;
+                let half_width = Z_90 * PRE_RMSE * test_day.sqrt();
+                (
+                    Some((
+                        counterfactual - Z_90 * PRE_RMSE,
+                        counterfactual + Z_90 * PRE_RMSE,
+                    )),
+                    Some((cumulative, cumulative - half_width, cumulative + half_width)),
+                )
+            } else {
+                (None, None)
+            };
+
+            series.push(DailyPoint {
+                date: date.format("%Y-%m-%d").to_string(),
+                period: if is_test { "test" } else { "pre" }.to_string(),
+                observed,
+                counterfactual,
+                counterfactual_lower: band.map(|(lower, _)| lower),
+                counterfactual_upper: band.map(|(_, upper)| upper),
+                effect,
+                cumulative_effect: cumulative_point.map(|(point, _, _)| point),
+                cumulative_lower: cumulative_point.map(|(_, lower, _)| lower),
+                cumulative_upper: cumulative_point.map(|(_, _, upper)| upper),
+            });
+        }
+        series
+    }
+
+    fn fixture_placebo() -> PlaceboSummary {
+        let runs: Vec<PlaceboRun> = (0..PLACEBO_RUNS)
+            .map(|run| {
+                let statistic = 0.15 + 1.6 * noise(1_000 + run).abs() * noise(2_000 + run).abs();
+                PlaceboRun {
+                    geos: vec![
+                        format!("geo_{:02}", run % 40),
+                        format!("geo_{:02}", 40 + run % 7),
+                    ],
+                    statistic,
+                    relative_lift: 0.02 * noise(3_000 + run),
+                }
+            })
+            .collect();
+        let observed_statistic = 2.35;
+        let at_least_as_extreme = runs
+            .iter()
+            .filter(|run| run.statistic >= observed_statistic)
+            .count();
+        PlaceboSummary {
+            statistic: "abs_mean_gap_over_pre_rmse".to_string(),
+            observed_statistic,
+            p_value: (1 + at_least_as_extreme) as f64 / (1 + runs.len()) as f64,
+            sets_possible: 1_225,
+            sets_run: runs.len(),
+            sets_not_finite: 0,
+            runs,
+        }
+    }
+
+    /// Builds a geo report of 90 pre-period days, 15 test days and 50 placebo runs.
+    fn fixture_report() -> GeoReport {
+        let first_day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let series = fixture_series(first_day);
+        let test = &series[PRE_DAYS..];
+        let incremental: f64 = test.iter().map(|point| point.effect).sum();
+        let counterfactual_total: f64 = test.iter().map(|point| point.counterfactual).sum();
+        let half_width = Z_90 * PRE_RMSE * (TEST_DAYS as f64).sqrt();
+        let lift = incremental / counterfactual_total;
+        let lift_half_width = half_width / counterfactual_total;
+
+        GeoReport {
+            schema_version: SCHEMA_VERSION.to_string(),
+            tool: ToolInfo::current(),
+            kind: "geo".to_string(),
+            title: "Spring TV test, North region".to_string(),
+            inputs: vec![InputFile {
+                path: "data/geo_daily.csv".to_string(),
+                sha256: "0".repeat(64),
+                rows: 50 * (PRE_DAYS + TEST_DAYS),
+            }],
+            parameters: GeoParameters {
+                geo_col: "geo".to_string(),
+                date_col: "date".to_string(),
+                kpi_col: "orders".to_string(),
+                spend_col: None,
+                date_format: "%Y-%m-%d".to_string(),
+                missing: "error".to_string(),
+                treated: vec!["geo_48".to_string(), "geo_49".to_string()],
+                test_start: test[0].date.clone(),
+                test_end: test[TEST_DAYS - 1].date.clone(),
+                pre_start: None,
+                estimator: "synth".to_string(),
+                intercept: true,
+                level: LEVEL,
+                resamples: 2_000,
+                seed: 7,
+                block_length_days: 7,
+                interval: "bca".to_string(),
+                max_placebo_sets: PLACEBO_RUNS,
+            },
+            data: GeoDataSummary {
+                geos: 50,
+                first_date: series[0].date.clone(),
+                last_date: test[TEST_DAYS - 1].date.clone(),
+                pre_period_days: PRE_DAYS,
+                test_days: TEST_DAYS,
+                treated_geos: vec!["geo_48".to_string(), "geo_49".to_string()],
+                control_geos: (0..48).map(|geo| format!("geo_{geo:02}")).collect(),
+                filled_cells: 0,
+                rows_outside_window: 0,
+            },
+            estimates: GeoEstimates {
+                incremental: estimate(
+                    incremental,
+                    incremental - half_width,
+                    incremental + half_width,
+                    "kpi",
+                ),
+                relative_lift: estimate(
+                    lift,
+                    lift - lift_half_width,
+                    lift + lift_half_width,
+                    "fraction",
+                ),
+                att: estimate(
+                    incremental / 30.0,
+                    0.0,
+                    incremental / 15.0,
+                    "kpi per geo per day",
+                ),
+                incremental_spend: None,
+                iroas: None,
+                cost_per_incremental: None,
+            },
+            inference: GeoInference {
+                bootstrap: BootstrapSummary {
+                    scheme: "moving_block_residual".to_string(),
+                    resamples: 2_000,
+                    block_length_days: 7,
+                    non_finite_resamples: 0,
+                    bca_acceleration: 0.01,
+                    bca_bias_correction: -0.02,
+                },
+                placebo: fixture_placebo(),
+                alpha: 1.0 - LEVEL,
+            },
+            verdict: Verdict {
+                kind: VerdictKind::Positive,
+                reason: "The interval of the incremental KPI lies above zero.".to_string(),
+            },
+            diagnostics: GeoDiagnostics {
+                pre_r_squared: 0.93,
+                pre_mape: Some(0.028),
+                pre_rmse: PRE_RMSE,
+                intercept: 3.5,
+                donor_weights: vec![DonorWeight {
+                    geo: "geo_03".to_string(),
+                    weight: 1.0,
+                }],
+                effective_donors: 1,
+                test_days_outside_donor_range: 0.0,
+                pre_days_outside_donor_range: 0.0,
+            },
+            warnings: Vec::new(),
+            series,
+        }
+    }
+
+    fn read_file(path: &Path) -> Vec<u8> {
+        std::fs::read(path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+    }
+
+    fn read_svg(dir: &Path, stem: &str) -> String {
+        String::from_utf8(read_file(&dir.join(format!("{stem}.svg")))).unwrap()
+    }
+
+    /// Returns whether `svg` contains a text element of exactly `text`.
+    fn svg_has_text(svg: &str, text: &str) -> bool {
+        svg.contains(&format!(">\n{text}\n</text>"))
+    }
+
+    #[test]
+    fn writes_six_nonempty_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = write_geo_charts(&fixture_report(), dir.path()).unwrap();
+
+        let names: Vec<String> = written
+            .iter()
+            .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, FILE_NAMES);
+        for path in &written {
+            assert_eq!(path.parent(), Some(dir.path()));
+            assert!(!read_file(path).is_empty(), "{} is empty", path.display());
+        }
+    }
+
+    #[test]
+    fn png_files_have_png_signature() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = write_geo_charts(&fixture_report(), dir.path()).unwrap();
+
+        let signature = b"\x89PNG\r\n\x1a\n";
+        for path in written
+            .iter()
+            .filter(|path| path.extension().is_some_and(|ext| ext == "png"))
+        {
+            assert!(
+                read_file(path).starts_with(signature),
+                "{} is not a PNG",
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    fn svg_files_are_svg_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        write_geo_charts(&fixture_report(), dir.path()).unwrap();
+
+        for stem in [
+            "observed_vs_counterfactual",
+            "cumulative_effect",
+            "placebo_distribution",
+        ] {
+            let svg = read_svg(dir.path(), stem);
+            assert!(svg.contains("<svg"), "{stem}.svg has no <svg> element");
+            assert!(
+                svg.contains(r#"width="1200""#),
+                "{stem}.svg is not 1200 px wide"
+            );
+            assert!(
+                svg.contains(r#"height="675""#),
+                "{stem}.svg is not 675 px high"
+            );
+            assert!(
+                svg.contains("Spring TV test, North region"),
+                "{stem}.svg has no title"
+            );
+        }
+    }
+
+    #[test]
+    fn rendering_twice_gives_identical_bytes() {
+        let report = fixture_report();
+        let first = tempfile::tempdir().unwrap();
+        let second = tempfile::tempdir().unwrap();
+        write_geo_charts(&report, first.path()).unwrap();
+        write_geo_charts(&report, second.path()).unwrap();
+
+        for name in FILE_NAMES {
+            let first_bytes = read_file(&first.path().join(name));
+            let second_bytes = read_file(&second.path().join(name));
+            assert!(
+                first_bytes == second_bytes,
+                "{name} differs between two renderings"
+            );
+        }
+    }
+
+    #[test]
+    fn titles_state_the_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = fixture_report();
+        write_geo_charts(&report, dir.path()).unwrap();
+
+        let lift = relative_lift_finding(&report.estimates.relative_lift);
+        assert!(lift.starts_with("lift +"), "unexpected lift text {lift:?}");
+        assert!(lift.contains("(90% CI +"), "unexpected lift text {lift:?}");
+        assert!(read_svg(dir.path(), "observed_vs_counterfactual").contains(&lift));
+
+        let incremental = incremental_finding(&report.estimates.incremental, "orders");
+        assert!(incremental.starts_with("Total incremental orders over the test: +"));
+        assert!(read_svg(dir.path(), "cumulative_effect").contains(&incremental));
+
+        let placebo = read_svg(dir.path(), "placebo_distribution");
+        assert!(placebo.contains("Placebo test: p = 0.020 from 50 of 1,225 possible placebo sets"));
+        assert!(placebo.contains("treated 2.35"));
+    }
+
+    #[test]
+    fn axis_descriptions_name_the_kpi() {
+        let dir = tempfile::tempdir().unwrap();
+        write_geo_charts(&fixture_report(), dir.path()).unwrap();
+
+        let observed = read_svg(dir.path(), "observed_vs_counterfactual");
+        assert!(observed.contains("orders (sum of treated geos)"));
+        assert!(svg_has_text(&observed, "Date"));
+        assert!(
+            observed.contains("2024-03-31"),
+            "the first test day has no tick"
+        );
+        let cumulative = read_svg(dir.path(), "cumulative_effect");
+        assert!(cumulative.contains("Cumulative incremental orders"));
+        let placebo = read_svg(dir.path(), "placebo_distribution");
+        assert!(placebo.contains("Placebo statistic: |mean gap| ÷ pre-period RMSE"));
+        assert!(svg_has_text(&placebo, "Placebo sets"));
+    }
+
+    #[test]
+    fn empty_placebo_list_renders() {
+        let mut report = fixture_report();
+        report.inference.placebo.runs.clear();
+        report.inference.placebo.sets_run = 0;
+        report.inference.placebo.p_value = 1.0;
+        let dir = tempfile::tempdir().unwrap();
+
+        write_geo_charts(&report, dir.path()).unwrap();
+        assert!(read_svg(dir.path(), "placebo_distribution").contains("No placebo runs to show"));
+    }
+
+    #[test]
+    fn single_placebo_run_renders() {
+        let mut report = fixture_report();
+        report.inference.placebo.runs.truncate(1);
+        report.inference.placebo.sets_run = 1;
+        let dir = tempfile::tempdir().unwrap();
+
+        write_geo_charts(&report, dir.path()).unwrap();
+    }
+
+    #[test]
+    fn identical_placebo_statistics_render() {
+        for (statistic, observed) in [(0.7, 2.35), (0.0, 0.0), (5.0, 5.0)] {
+            let mut report = fixture_report();
+            for run in &mut report.inference.placebo.runs {
+                run.statistic = statistic;
+            }
+            report.inference.placebo.observed_statistic = observed;
+            let dir = tempfile::tempdir().unwrap();
+
+            let result = write_geo_charts(&report, dir.path());
+            assert!(
+                result.is_ok(),
+                "statistic {statistic}, observed {observed}: {result:?}"
+            );
+            let svg = read_svg(dir.path(), "placebo_distribution");
+            assert!(
+                !svg.contains("NaN"),
+                "statistic {statistic}: NaN in the SVG"
+            );
+        }
+    }
+
+    #[test]
+    fn non_finite_treated_statistic_renders() {
+        let mut report = fixture_report();
+        report.inference.placebo.observed_statistic = f64::INFINITY;
+        let dir = tempfile::tempdir().unwrap();
+
+        write_geo_charts(&report, dir.path()).unwrap();
+        let svg = read_svg(dir.path(), "placebo_distribution");
+        assert!(svg.contains("the treated statistic is not finite"));
+    }
+
+    #[test]
+    fn undefined_relative_lift_renders() {
+        let mut report = fixture_report();
+        let lift = &mut report.estimates.relative_lift;
+        lift.point = None;
+        lift.interval = None;
+        lift.intervals.clear();
+        lift.undefined_reason = Some("The counterfactual total is zero.".to_string());
+        let dir = tempfile::tempdir().unwrap();
+
+        write_geo_charts(&report, dir.path()).unwrap();
+        let svg = read_svg(dir.path(), "observed_vs_counterfactual");
+        assert!(svg.contains("lift undefined"));
+    }
+
+    #[test]
+    fn lift_without_interval_renders() {
+        let mut report = fixture_report();
+        report.estimates.relative_lift.interval = None;
+        report.estimates.incremental.interval = None;
+        let dir = tempfile::tempdir().unwrap();
+
+        write_geo_charts(&report, dir.path()).unwrap();
+        assert!(read_svg(dir.path(), "observed_vs_counterfactual").contains("(no interval)"));
+        assert!(read_svg(dir.path(), "cumulative_effect").contains("(no interval)"));
+    }
+
+    #[test]
+    fn empty_series_renders_notes() {
+        let mut report = fixture_report();
+        report.series.clear();
+        let dir = tempfile::tempdir().unwrap();
+
+        write_geo_charts(&report, dir.path()).unwrap();
+        assert!(read_svg(dir.path(), "observed_vs_counterfactual").contains("no daily series"));
+        assert!(read_svg(dir.path(), "cumulative_effect").contains("no test days"));
+    }
+
+    #[test]
+    fn single_test_day_renders() {
+        let mut report = fixture_report();
+        report.series.truncate(PRE_DAYS + 1);
+        let dir = tempfile::tempdir().unwrap();
+
+        write_geo_charts(&report, dir.path()).unwrap();
+    }
+
+    #[test]
+    fn invalid_date_is_rejected() {
+        let mut report = fixture_report();
+        report.series[3].date = "2024-13-01".to_string();
+        let dir = tempfile::tempdir().unwrap();
+
+        let error = write_geo_charts(&report, dir.path()).unwrap_err();
+        assert!(
+            matches!(&error, ChartError::InvalidDate { row: 3, date, .. } if date == "2024-13-01"),
+            "unexpected error {error:?}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("observed_vs_counterfactual.png"),
+            "{message}"
+        );
+        assert!(message.contains("expected YYYY-MM-DD"), "{message}");
+    }
+
+    #[test]
+    fn unwritable_directory_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not_a_directory");
+        std::fs::write(&file, b"").unwrap();
+
+        let error = write_geo_charts(&fixture_report(), &file).unwrap_err();
+        assert!(
+            matches!(error, ChartError::CreateDir { .. }),
+            "unexpected error {error:?}"
+        );
+        assert!(error.to_string().contains("not_a_directory"));
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(format_thousands(0.0, 0), "0");
+        assert_eq!(format_thousands(999.0, 0), "999");
+        assert_eq!(format_thousands(1_000.0, 0), "1,000");
+        assert_eq!(format_thousands(1_234_567.891, 1), "1,234,567.9");
+        assert_eq!(format_thousands(-12_345.0, 0), "-12,345");
+        assert_eq!(format_thousands(-0.004, 2), "0.00");
+        assert_eq!(format_thousands(0.25, 2), "0.25");
+        assert_eq!(format_thousands(f64::NAN, 0), "NaN");
+    }
+
+    #[test]
+    fn signed_numbers_and_percentages() {
+        assert_eq!(format_signed(4_321.0, 0), "+4,321");
+        assert_eq!(format_signed(-4_321.0, 0), "-4,321");
+        assert_eq!(format_signed(0.0, 0), "0");
+        assert_eq!(format_percent(0.042), "+4.2%");
+        assert_eq!(format_percent(-0.011), "-1.1%");
+        assert_eq!(format_percent(0.0), "0.0%");
+        assert_eq!(format_level(0.9), "90%");
+        assert_eq!(format_level(0.975), "97.5%");
+    }
+
+    #[test]
+    fn relative_lift_finding_cases() {
+        let mut lift = estimate(0.042, 0.011, 0.07, "fraction");
+        assert_eq!(
+            relative_lift_finding(&lift),
+            "lift +4.2% (90% CI +1.1% to +7.0%)"
+        );
+        lift.interval = None;
+        assert_eq!(relative_lift_finding(&lift), "lift +4.2% (no interval)");
+        lift.point = None;
+        assert_eq!(relative_lift_finding(&lift), "lift undefined");
+    }
+
+    #[test]
+    fn date_ticks_include_test_start() {
+        let ticks = date_ticks(0.0, 104.0, 90.0);
+        assert!(ticks.len() <= 8, "{} ticks", ticks.len());
+        assert!(ticks.len() >= 4, "{} ticks", ticks.len());
+        assert!(ticks.contains(&90.0));
+        assert!(ticks.iter().all(|tick| (0.0..=104.0).contains(tick)));
+
+        assert_eq!(date_ticks(0.0, 0.0, 0.0), vec![0.0]);
+        assert!(date_ticks(0.0, 3_000.0, 0.0).len() <= 8);
+    }
+
+    #[test]
+    fn number_ticks_fit_range() {
+        let (ticks, decimals) = number_ticks(&(11_234.0..16_890.0), 8);
+        assert!(ticks.len() <= 8, "{ticks:?}");
+        assert!(ticks.len() >= 3, "{ticks:?}");
+        assert!(
+            ticks
+                .iter()
+                .all(|tick| (11_234.0..=16_890.0).contains(tick))
+        );
+        assert_eq!(decimals, 0);
+
+        let (_, decimals) = number_ticks(&(0.0..0.9), 10);
+        assert_eq!(decimals, 1);
+    }
+
+    #[test]
+    fn padded_range_never_empty() {
+        assert_eq!(padded_range(std::iter::empty(), 0.1), 0.0..1.0);
+        assert_eq!(padded_range([5.0, 5.0].into_iter(), 0.1), 4.0..6.0);
+        assert_eq!(
+            padded_range([f64::NAN, 2.0, 4.0].into_iter(), 0.5),
+            1.0..5.0
+        );
+    }
+
+    #[test]
+    fn histogram_counts_every_value() {
+        let values: Vec<f64> = (0..50).map(|index| index as f64 * 0.05).collect();
+        let histogram = Histogram::from_values(&values);
+        assert_eq!(histogram.counts.iter().sum::<u32>(), 50);
+        assert!(histogram.start <= 0.0);
+        assert!(histogram.end() > 2.45);
+
+        let equal = Histogram::from_values(&[0.7; 20]);
+        assert_eq!(equal.counts.iter().sum::<u32>(), 20);
+        assert!(equal.width > 0.0);
+
+        let empty = Histogram::from_values(&[]);
+        assert_eq!(empty.counts.iter().sum::<u32>(), 0);
+        assert!(empty.end() > empty.start);
+    }
+
+    /// Renders the fixture and three hard cases into subdirectories of the directory named by
+    /// `LIFTLAB_CHART_PREVIEW_DIR`, for a visual check. Run with
+    /// `cargo test --release --lib -- --ignored chart_preview`.
+    #[test]
+    #[ignore = "writes into a directory outside the test's temporary files"]
+    fn chart_preview() {
+        let Ok(dir) = std::env::var("LIFTLAB_CHART_PREVIEW_DIR") else {
+            panic!("set LIFTLAB_CHART_PREVIEW_DIR to the directory for the preview charts");
+        };
+        let dir = Path::new(&dir);
+
+        let report = fixture_report();
+        write_geo_charts(&report, &dir.join("fixture")).unwrap();
+
+        let mut no_runs = report.clone();
+        no_runs.inference.placebo.runs.clear();
+        no_runs.inference.placebo.sets_run = 0;
+        no_runs.inference.placebo.p_value = 1.0;
+        write_geo_charts(&no_runs, &dir.join("no_placebo_runs")).unwrap();
+
+        let mut equal_runs = report.clone();
+        for run in &mut equal_runs.inference.placebo.runs {
+            run.statistic = 0.7;
+        }
+        write_geo_charts(&equal_runs, &dir.join("equal_placebo_statistics")).unwrap();
+
+        let mut undefined_lift = report;
+        undefined_lift.estimates.relative_lift.point = None;
+        undefined_lift.estimates.relative_lift.interval = None;
+        undefined_lift.title =
+            "Spring TV test, North region, with a title long enough to reach past the right \
+            edge of the chart at its full size"
+                .to_string();
+        write_geo_charts(&undefined_lift, &dir.join("undefined_lift")).unwrap();
+    }
+}
