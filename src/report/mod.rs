@@ -1,5 +1,6 @@
 //! Report writing: the JSON report, charts and the terminal summary.
 
+pub mod charts;
 pub mod schema;
 pub mod summary;
 pub mod write;
