@@ -102,6 +102,9 @@ fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
 }
 
 fn write_geo(report: &GeoReport, out: &Path) -> Result<(), Failure> {
-    write_report_dir(report, out, |_staging| Ok(Vec::new())).map_err(Failure::other)?;
+    write_report_dir(report, out, |staging| {
+        report::charts::write_geo_charts(report, staging).map_err(|error| error.to_string())
+    })
+    .map_err(Failure::other)?;
     Ok(())
 }

@@ -417,7 +417,7 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
         range: x_range,
         ticks: x_ticks,
         format: TickFormat::Number(x_decimals),
-        description: "Placebo statistic: |mean gap| ÷ pre-period RMSE".to_string(),
+        description: "Placebo statistic: |relative lift| over the test window".to_string(),
     };
 
     // Headroom above the tallest bar keeps the bars clear of the "treated" label.
@@ -1262,7 +1262,7 @@ mod tests {
             .filter(|run| run.statistic >= observed_statistic)
             .count();
         PlaceboSummary {
-            statistic: "abs_mean_gap_over_pre_rmse".to_string(),
+            statistic: "abs_relative_lift".to_string(),
             observed_statistic,
             p_value: (1 + at_least_as_extreme) as f64 / (1 + runs.len()) as f64,
             sets_possible: 1_225,
@@ -1310,6 +1310,7 @@ mod tests {
                 resamples: 2_000,
                 seed: 7,
                 block_length_days: 7,
+                bootstrap: "placebo_path".to_string(),
                 interval: "bca".to_string(),
                 max_placebo_sets: PLACEBO_RUNS,
             },
@@ -1352,9 +1353,10 @@ mod tests {
                     scheme: "moving_block_residual".to_string(),
                     resamples: 2_000,
                     block_length_days: 7,
+                    placebo_paths: 50,
                     non_finite_resamples: 0,
                     bca_acceleration: 0.01,
-                    bca_bias_correction: -0.02,
+                    bca_bias_correction: Some(-0.02),
                 },
                 placebo: fixture_placebo(),
                 alpha: 1.0 - LEVEL,
@@ -1509,7 +1511,7 @@ mod tests {
         let cumulative = read_svg(dir.path(), "cumulative_effect");
         assert!(cumulative.contains("Cumulative incremental orders"));
         let placebo = read_svg(dir.path(), "placebo_distribution");
-        assert!(placebo.contains("Placebo statistic: |mean gap| ÷ pre-period RMSE"));
+        assert!(placebo.contains("Placebo statistic: |relative lift| over the test window"));
         assert!(svg_has_text(&placebo, "Placebo sets"));
     }
 
