@@ -76,89 +76,55 @@ fn untreated_panel() -> Panel {
     panel
 }
 
-#[test]
-fn coverage_report() {
+/// Replications per check. With a true coverage of 90% the binomial standard error of the
+/// observed share is 1.5 points, so the 85–95% band is more than three standard errors wide.
+const REPLICATIONS: u64 = 400;
+
+/// Injected lift, as a fraction of the treated geos' KPI in the test window.
+const INJECTED_LIFT: f64 = 0.05;
+
+fn check_coverage(estimator: Estimator) {
     let base = untreated_panel();
-    for estimator in [Estimator::Synth { intercept: true }, Estimator::Tbr, Estimator::Did] {
-        let mut covered = [0usize; 5];
-        let mut rejected = 0usize;
-        let replications = 200;
-        for seed in 0..replications {
-            let (report, truth) = replicate(&base, estimator, 0.05, seed);
-            for (i, interval) in report.estimates.incremental.intervals.iter().enumerate() {
-                if interval.lower <= truth && truth <= interval.upper {
-                    covered[i] += 1;
-                }
-            }
-            let (null_report, _) = replicate(&base, estimator, 0.0, seed + 10_000);
-            if null_report.inference.placebo.p_value < 0.10 {
-                rejected += 1;
-            }
+    let mut covered = 0usize;
+    let mut rejected = 0usize;
+    for seed in 0..REPLICATIONS {
+        let (report, truth) = replicate(&base, estimator, INJECTED_LIFT, seed);
+        let interval = report.estimates.incremental.interval.as_ref().expect("primary interval");
+        assert_eq!(interval.method, "placebo_path_bootstrap_percentile");
+        if interval.lower <= truth && truth <= interval.upper {
+            covered += 1;
         }
-        eprintln!("{estimator:?}: covered {covered:?} of {replications}, placebo rejections {rejected}");
-    }
-}
 
-#[test]
-fn error_scale_probe() {
-    let base = untreated_panel();
-    let estimator = Estimator::Synth { intercept: true };
-    let mut ratios = Vec::new();
-    for seed in 0..200 {
-        let (report, truth) = replicate(&base, estimator, 0.0, seed);
-        let est = report.estimates.incremental.point.unwrap();
-        let iv = &report.estimates.incremental.intervals[1];
-        let half = (iv.upper - iv.lower) / 2.0 / 1.645;
-        let pre_rmse = report.diagnostics.pre_rmse;
-        ratios.push(((est - truth) / half, report.data.treated_geos.clone(), pre_rmse, est));
-    }
-    let z: Vec<f64> = ratios.iter().map(|r| r.0).collect();
-    let var = z.iter().map(|v| v * v).sum::<f64>() / z.len() as f64;
-    eprintln!("mean z {:.3} var z {:.3}", z.iter().sum::<f64>() / z.len() as f64, var);
-    let mut sorted = ratios.clone();
-    sorted.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
-    for r in sorted.iter().take(12) { eprintln!("{:.2} {:?} pre_rmse {:.0} est {:.0}", r.0, r.1, r.2, r.3); }
-}
-
-#[test]
-fn placebo_interval_probe() {
-    let base = untreated_panel();
-    for estimator in [Estimator::Synth { intercept: true }, Estimator::Tbr, Estimator::Did] {
-    let mut covered = 0;
-    let mut widths = 0.0;
-    for seed in 1000..1600 {
-        let (report, truth) = replicate(&base, estimator, 0.05, seed);
-        let m = report.data.test_days as f64;
-        let k = report.data.treated_geos.len() as f64;
-        let mut z: Vec<f64> = report.inference.placebo.runs.iter().map(|r| r.relative_lift).collect();
-        let _ = m;
-        z.sort_by(f64::total_cmp);
-        let q = |p: f64| z[((z.len() - 1) as f64 * p).round() as usize];
-        let rmse: f64 = report.series.iter().filter(|d| d.period == "test").map(|d| d.counterfactual).sum(); // counterfactual total
-        let est = report.estimates.incremental.point.unwrap();
-        let lo = est - rmse * q(0.95);
-        let hi = est - rmse * q(0.05);
-        let _ = k;
-        widths += (hi - lo) / (report.estimates.incremental.intervals[1].upper - report.estimates.incremental.intervals[1].lower);
-        if lo <= truth && truth <= hi { covered += 1; }
-    }
-    eprintln!("{estimator:?} placebo-calibrated covered {covered}/200, width ratio vs bootstrap {:.2}", widths / 200.0);
-    }
-}
-
-#[test]
-fn coverage_probe_many() {
-    let base = untreated_panel();
-    let estimator = Estimator::Synth { intercept: true };
-    let mut covered = [0usize; 5];
-    let n = 600;
-    for seed in 1000..1000 + n {
-        let (report, truth) = replicate(&base, estimator, 0.05, seed);
-        for (i, interval) in report.estimates.incremental.intervals.iter().enumerate() {
-            if interval.lower <= truth && truth <= interval.upper {
-                covered[i] += 1;
-            }
+        let (null_report, null_truth) = replicate(&base, estimator, 0.0, seed + 100_000);
+        assert_eq!(null_truth, 0.0);
+        if null_report.inference.placebo.p_value < 0.10 {
+            rejected += 1;
         }
     }
-    eprintln!("many: {covered:?} of {n}");
+    let coverage = covered as f64 / REPLICATIONS as f64;
+    let false_positive_rate = rejected as f64 / REPLICATIONS as f64;
+    eprintln!("{estimator:?}: coverage {coverage:.3}, placebo false-positive rate {false_positive_rate:.3}");
+    assert!(
+        (0.85..=0.95).contains(&coverage),
+        "{estimator:?}: 90% interval covered the injected lift in {covered} of {REPLICATIONS}"
+    );
+    assert!(
+        false_positive_rate <= 0.15,
+        "{estimator:?}: placebo test rejected at 0.10 in {rejected} of {REPLICATIONS} tests without lift"
+    );
+}
+
+#[test]
+fn synth_interval_covers_injected_lift() {
+    check_coverage(Estimator::Synth { intercept: true });
+}
+
+#[test]
+fn tbr_interval_covers_injected_lift() {
+    check_coverage(Estimator::Tbr);
+}
+
+#[test]
+fn did_interval_covers_injected_lift() {
+    check_coverage(Estimator::Did);
 }
