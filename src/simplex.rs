@@ -46,7 +46,9 @@ pub struct SimplexSolution {
 pub enum SimplexError {
     #[error("the weight problem has no donors")]
     NoDonors,
-    #[error("the weight problem has non-finite entries (the data contain values too large to square)")]
+    #[error(
+        "the weight problem has non-finite entries (the data contain values too large to square)"
+    )]
     NotFinite,
     #[error("the weight solver did not converge in {iterations} iterations")]
     NoConvergence { iterations: usize },
@@ -356,7 +358,9 @@ mod tests {
         let x: Vec<f64> = (0..days * donors)
             .map(|_| 100.0 + rng.random_range(-20.0..20.0))
             .collect();
-        let y: Vec<f64> = (0..days).map(|_| 100.0 + rng.random_range(-25.0..25.0)).collect();
+        let y: Vec<f64> = (0..days)
+            .map(|_| 100.0 + rng.random_range(-25.0..25.0))
+            .collect();
         normal_equations(&x, &y, days, donors)
     }
 
@@ -414,7 +418,10 @@ mod tests {
             let ours = objective(&q, &c, &solution.weights);
             let theirs = objective(&q, &c, &reference);
             let scale = q.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-            assert!(ours <= theirs + 1e-9 * scale, "seed {seed}: {ours} > {theirs}");
+            assert!(
+                ours <= theirs + 1e-9 * scale,
+                "seed {seed}: {ours} > {theirs}"
+            );
         }
     }
 
@@ -426,10 +433,7 @@ mod tests {
             let total: f64 = solution.weights.iter().sum();
             assert!((total - 1.0).abs() < 1e-12);
             assert!(solution.weights.iter().all(|w| *w >= 0.0));
-            let scale = q
-                .iter()
-                .chain(&c)
-                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            let scale = q.iter().chain(&c).fold(0.0_f64, |m, v| m.max(v.abs()));
             let violation = kkt_violation(&q, &c, 30, &solution.weights) / scale;
             assert!(violation <= 1e-8, "seed {seed}: violation {violation}");
         }

@@ -94,12 +94,24 @@ mod tests {
     #[test]
     fn verdict_needs_both_methods() {
         let above = interval(1.0, 5.0);
-        assert_eq!(geo_verdict(Some(&above), 0.01, 0.1).kind, VerdictKind::Positive);
-        assert_eq!(geo_verdict(Some(&above), 0.5, 0.1).kind, VerdictKind::Inconclusive);
+        assert_eq!(
+            geo_verdict(Some(&above), 0.01, 0.1).kind,
+            VerdictKind::Positive
+        );
+        assert_eq!(
+            geo_verdict(Some(&above), 0.5, 0.1).kind,
+            VerdictKind::Inconclusive
+        );
         let below = interval(-5.0, -1.0);
-        assert_eq!(geo_verdict(Some(&below), 0.01, 0.1).kind, VerdictKind::Negative);
+        assert_eq!(
+            geo_verdict(Some(&below), 0.01, 0.1).kind,
+            VerdictKind::Negative
+        );
         let across = interval(-1.0, 5.0);
-        assert_eq!(geo_verdict(Some(&across), 0.01, 0.1).kind, VerdictKind::Inconclusive);
+        assert_eq!(
+            geo_verdict(Some(&across), 0.01, 0.1).kind,
+            VerdictKind::Inconclusive
+        );
         assert_eq!(geo_verdict(None, 0.01, 0.1).kind, VerdictKind::Inconclusive);
     }
 

@@ -430,13 +430,12 @@ fn short_pre_period_rejected() {
     let (_dir, data, out) = setup(&panel);
 
     assert_input_error(run_short_pre_period(&data, &out))
-        .stderr(contains("the pre-period has 20 day(s)"))
+        .stderr(contains("has 20 day(s)"))
         .stderr(contains(format!("{FIRST_DAY} to 2021-01-20")))
         .stderr(contains("at least 21 days"));
 }
 
 #[test]
-#[ignore = "the pre-period error does not name the data file"]
 fn short_pre_period_names_file() {
     let panel = CsvPanel::new(&GEOS, DAYS);
     let (_dir, data, out) = setup(&panel);

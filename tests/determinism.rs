@@ -6,7 +6,10 @@ fn run_example(threads: &str, out: &std::path::Path) {
     Command::cargo_bin("liftlab")
         .expect("binary")
         .args(["--threads", threads, "--quiet", "run"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/experiments/geolift-walkthrough"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/experiments/geolift-walkthrough"
+        ))
         .arg("--out")
         .arg(out)
         .assert()
@@ -48,6 +51,9 @@ fn report_records_seed_and_input_hash() {
         "/experiments/geolift-walkthrough/GeoLift_Test.csv"
     ))
     .expect("example data");
-    assert_eq!(report["inputs"][0]["sha256"], liftlab::data::sha256_hex(&bytes));
+    assert_eq!(
+        report["inputs"][0]["sha256"],
+        liftlab::data::sha256_hex(&bytes)
+    );
     assert_eq!(report["inputs"][0]["rows"], 4200);
 }

@@ -31,7 +31,11 @@ const SCIPY_RELATIVE_LIFT: f64 = 0.054232;
 #[test]
 fn synth_matches_scipy_on_example() {
     let spec = PanelSpec {
-        path: concat!(env!("CARGO_MANIFEST_DIR"), "/experiments/geolift-walkthrough/GeoLift_Test.csv").into(),
+        path: concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/experiments/geolift-walkthrough/GeoLift_Test.csv"
+        )
+        .into(),
         geo_col: "location".to_string(),
         date_col: "date".to_string(),
         kpi_col: "Y".to_string(),
@@ -66,7 +70,10 @@ fn synth_matches_scipy_on_example() {
             .find(|donor| donor.geo == geo)
             .expect("donor listed")
             .weight;
-        assert!((found - expected).abs() < 2e-6, "{geo}: {found} vs scipy {expected}");
+        assert!(
+            (found - expected).abs() < 2e-6,
+            "{geo}: {found} vs scipy {expected}"
+        );
     }
     let other_weight: f64 = report
         .diagnostics
@@ -75,11 +82,17 @@ fn synth_matches_scipy_on_example() {
         .filter(|donor| !SCIPY_WEIGHTS.iter().any(|(geo, _)| *geo == donor.geo))
         .map(|donor| donor.weight)
         .sum();
-    assert!(other_weight < 1e-4, "weight outside scipy's support: {other_weight}");
+    assert!(
+        other_weight < 1e-4,
+        "weight outside scipy's support: {other_weight}"
+    );
     assert!((report.diagnostics.intercept - SCIPY_INTERCEPT).abs() < 1e-3);
 
     let incremental = report.estimates.incremental.point.expect("incremental");
-    assert!((incremental - SCIPY_INCREMENTAL).abs() < 0.01, "{incremental}");
+    assert!(
+        (incremental - SCIPY_INCREMENTAL).abs() < 0.01,
+        "{incremental}"
+    );
     let relative = report.estimates.relative_lift.point.expect("relative lift");
     assert!((relative - SCIPY_RELATIVE_LIFT).abs() < 1e-6, "{relative}");
     let att = report.estimates.att.point.expect("att");

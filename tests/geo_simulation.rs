@@ -19,7 +19,11 @@ const TEST_DAYS: usize = 15;
 
 fn example_spec() -> PanelSpec {
     PanelSpec {
-        path: concat!(env!("CARGO_MANIFEST_DIR"), "/experiments/geolift-walkthrough/GeoLift_Test.csv").into(),
+        path: concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/experiments/geolift-walkthrough/GeoLift_Test.csv"
+        )
+        .into(),
         geo_col: "location".to_string(),
         date_col: "date".to_string(),
         kpi_col: "Y".to_string(),
@@ -72,7 +76,10 @@ fn replicate(base: &Panel, estimator: Estimator, lift: f64, seed: u64) -> (GeoRe
 fn untreated_panel() -> Panel {
     let mut panel = read_panel(&example_spec()).expect("example panel");
     panel.dates.truncate(UNTREATED_DAYS);
-    panel.kpi = panel.kpi.slice(ndarray::s![.., ..UNTREATED_DAYS]).to_owned();
+    panel.kpi = panel
+        .kpi
+        .slice(ndarray::s![.., ..UNTREATED_DAYS])
+        .to_owned();
     panel
 }
 
@@ -89,7 +96,12 @@ fn check_coverage(estimator: Estimator) {
     let mut rejected = 0usize;
     for seed in 0..REPLICATIONS {
         let (report, truth) = replicate(&base, estimator, INJECTED_LIFT, seed);
-        let interval = report.estimates.incremental.interval.as_ref().expect("primary interval");
+        let interval = report
+            .estimates
+            .incremental
+            .interval
+            .as_ref()
+            .expect("primary interval");
         assert_eq!(interval.method, "placebo_path_bootstrap_percentile");
         if interval.lower <= truth && truth <= interval.upper {
             covered += 1;
@@ -103,7 +115,9 @@ fn check_coverage(estimator: Estimator) {
     }
     let coverage = covered as f64 / REPLICATIONS as f64;
     let false_positive_rate = rejected as f64 / REPLICATIONS as f64;
-    eprintln!("{estimator:?}: coverage {coverage:.3}, placebo false-positive rate {false_positive_rate:.3}");
+    eprintln!(
+        "{estimator:?}: coverage {coverage:.3}, placebo false-positive rate {false_positive_rate:.3}"
+    );
     assert!(
         (0.85..=0.95).contains(&coverage),
         "{estimator:?}: 90% interval covered the injected lift in {covered} of {REPLICATIONS}"

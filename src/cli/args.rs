@@ -44,7 +44,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AnalyzeCommand {
     /// Geo test: some geos treated in a test window, the others as controls.
-    Geo(GeoArgs),
+    Geo(Box<GeoArgs>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

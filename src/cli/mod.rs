@@ -97,7 +97,10 @@ fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
     write_geo(&report, &args.out)?;
     println!("{}", geo_summary(&report));
     println!();
-    println!("Report written to {}", args.out.join(report::REPORT_FILE).display());
+    println!(
+        "Report written to {}",
+        args.out.join(report::REPORT_FILE).display()
+    );
     Ok(())
 }
 

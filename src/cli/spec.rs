@@ -49,10 +49,12 @@ pub fn read_spec(dir: &Path, out: &Path) -> Result<SpecAnalysis, SpecError> {
         path: path.clone(),
         source,
     })?;
-    let table: toml::Table = text.parse().map_err(|error: toml::de::Error| SpecError::Toml {
-        path: path.clone(),
-        message: error.to_string().trim().to_string(),
-    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|error: toml::de::Error| SpecError::Toml {
+            path: path.clone(),
+            message: error.to_string().trim().to_string(),
+        })?;
 
     let kind = match table.get("kind") {
         Some(toml::Value::String(kind)) => kind.clone(),
@@ -120,7 +122,9 @@ pub fn read_spec(dir: &Path, out: &Path) -> Result<SpecAnalysis, SpecError> {
 
     let args = GeoSpecParser::try_parse_from(argv).map_err(|error| SpecError::Invalid {
         path: path.clone(),
-        message: clap_message(&error.to_string()).replace("argument '--", "key '"),
+        message: clap_message(&error.to_string())
+            .replace("argument '--", "key '")
+            .replace("'--", "'"),
     })?;
     Ok(SpecAnalysis::Geo(Box::new(args.geo)))
 }

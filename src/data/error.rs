@@ -19,7 +19,9 @@ pub enum DataError {
         message: String,
     },
 
-    #[error("{path}: the file has no data rows; expected a header line and one row per geo and date")]
+    #[error(
+        "{path}: the file has no data rows; expected a header line and one row per geo and date"
+    )]
     Empty { path: PathBuf },
 
     #[error("{path}: column `{column}` not found (set it with {flag}); the header has: {found}")]

@@ -69,7 +69,9 @@ pub struct Panel {
 impl Panel {
     /// Returns the row index of `geo`, matching the name exactly.
     pub fn geo_index(&self, geo: &str) -> Option<usize> {
-        self.geos.binary_search_by(|name| name.as_str().cmp(geo)).ok()
+        self.geos
+            .binary_search_by(|name| name.as_str().cmp(geo))
+            .ok()
     }
 
     /// Returns the column index of `date`.
@@ -272,7 +274,12 @@ fn field(record: &csv::StringRecord, index: usize) -> &str {
     record.get(index).unwrap_or("")
 }
 
-fn parse_date(path: &Path, line: u64, spec: &PanelSpec, text: &str) -> Result<NaiveDate, DataError> {
+fn parse_date(
+    path: &Path,
+    line: u64,
+    spec: &PanelSpec,
+    text: &str,
+) -> Result<NaiveDate, DataError> {
     if text.trim().is_empty() {
         return Err(DataError::BlankValue {
             path: path.to_path_buf(),
@@ -372,7 +379,9 @@ mod tests {
 
     #[test]
     fn rows_in_any_order_are_sorted() {
-        let file = write_csv("geo,date,y\nb,2021-01-02,4\na,2021-01-02,2\nb,2021-01-01,3\na,2021-01-01,1\n");
+        let file = write_csv(
+            "geo,date,y\nb,2021-01-02,4\na,2021-01-02,2\nb,2021-01-01,3\na,2021-01-01,1\n",
+        );
         let panel = read_panel(&spec_for(file.path())).expect("valid panel");
         assert_eq!(panel.geos, vec!["a", "b"]);
         assert_eq!(panel.dates.len(), 2);
@@ -402,7 +411,9 @@ mod tests {
     #[test]
     fn negative_kpi_names_line_and_value() {
         let file = write_csv("geo,date,y\na,2021-01-01,1\na,2021-01-02,-2\n");
-        let message = read_panel(&spec_for(file.path())).expect_err("negative").to_string();
+        let message = read_panel(&spec_for(file.path()))
+            .expect_err("negative")
+            .to_string();
         assert!(message.contains("line 3"), "{message}");
         assert!(message.contains("column `y`"), "{message}");
         assert!(message.contains("`-2`"), "{message}");
@@ -411,7 +422,9 @@ mod tests {
     #[test]
     fn day_missing_for_every_geo() {
         let file = write_csv("geo,date,y\na,2021-01-01,1\na,2021-01-03,2\n");
-        let message = read_panel(&spec_for(file.path())).expect_err("gap").to_string();
+        let message = read_panel(&spec_for(file.path()))
+            .expect_err("gap")
+            .to_string();
         assert!(message.contains("2021-01-02"), "{message}");
     }
 }

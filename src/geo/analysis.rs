@@ -67,7 +67,11 @@ pub fn analyze(
     let predictions: Vec<f64> = (0..layout.days())
         .map(|day| fit.predict(&controls, day))
         .collect();
-    let gaps: Vec<f64> = target.iter().zip(&predictions).map(|(y, p)| y - p).collect();
+    let gaps: Vec<f64> = target
+        .iter()
+        .zip(&predictions)
+        .map(|(y, p)| y - p)
+        .collect();
     let effect: f64 = gaps[pre_days..].iter().sum();
     let observed_test_total: f64 = target[pre_days..].iter().sum();
 
@@ -84,7 +88,11 @@ pub fn analyze(
         config.seed,
         progress,
     )?;
-    let placebo_statistics: Vec<f64> = outcome.runs.iter().map(|run| run.result.statistic).collect();
+    let placebo_statistics: Vec<f64> = outcome
+        .runs
+        .iter()
+        .map(|run| run.result.statistic)
+        .collect();
     let p_value = placebo::p_value(observed.statistic, &placebo_statistics);
 
     // Both bootstraps: placebo paths, and blocks of out-of-sample pre-period residuals.
@@ -108,25 +116,29 @@ pub fn analyze(
         progress,
     );
     let min_paths = minimum_placebo_paths(alpha);
-    let scheme = if config.bootstrap == BootstrapScheme::PlaceboPath && outcome.runs.len() < min_paths {
-        warnings.push(Warning {
-            code: "few_placebo_paths".to_string(),
-            message: format!(
-                "only {} placebo sets exist, fewer than the {min_paths} the placebo-path \
+    let scheme =
+        if config.bootstrap == BootstrapScheme::PlaceboPath && outcome.runs.len() < min_paths {
+            warnings.push(Warning {
+                code: "few_placebo_paths".to_string(),
+                message: format!(
+                    "only {} placebo sets exist, fewer than the {min_paths} the placebo-path \
                  bootstrap needs at this level; the intervals come from the moving-block \
                  bootstrap of pre-period residuals, which can be too narrow when geos drift",
-                outcome.runs.len()
-            ),
-        });
-        BootstrapScheme::Block
-    } else {
-        config.bootstrap
-    };
+                    outcome.runs.len()
+                ),
+            });
+            BootstrapScheme::Block
+        } else {
+            config.bootstrap
+        };
     let (primary_draws, secondary_draws) = match scheme {
         BootstrapScheme::PlaceboPath => (&path_draws, &block_draws),
         BootstrapScheme::Block => (&block_draws, &path_draws),
     };
-    for (draws, name) in [(&path_draws, "placebo-path"), (&block_draws, "moving-block")] {
+    for (draws, name) in [
+        (&path_draws, "placebo-path"),
+        (&block_draws, "moving-block"),
+    ] {
         if draws.non_finite > 0 && !(name == "placebo-path" && outcome.runs.is_empty()) {
             warnings.push(Warning {
                 code: "non_finite_resamples".to_string(),
@@ -149,11 +161,12 @@ pub fn analyze(
         if draw_scheme == scheme {
             bias_correction = adjustment.map(|a| a.bias_correction);
         }
-        let percentile_interval = percentile(&replicates, config.level).map(|(lower, upper)| RawInterval {
-            method: interval_name(draw_scheme, IntervalMethod::Percentile),
-            lower,
-            upper,
-        });
+        let percentile_interval =
+            percentile(&replicates, config.level).map(|(lower, upper)| RawInterval {
+                method: interval_name(draw_scheme, IntervalMethod::Percentile),
+                lower,
+                upper,
+            });
         let bca_interval = adjustment
             .and_then(|adjustment| bca(&replicates, config.level, adjustment))
             .map(|(lower, upper)| RawInterval {
@@ -161,7 +174,8 @@ pub fn analyze(
                 lower,
                 upper,
             });
-        if draw_scheme == scheme && config.interval == IntervalMethod::Bca && bca_interval.is_none() {
+        if draw_scheme == scheme && config.interval == IntervalMethod::Bca && bca_interval.is_none()
+        {
             warnings.push(Warning {
                 code: "bca_undefined".to_string(),
                 message: "the BCa interval is undefined because every bootstrap estimate lies \
@@ -189,10 +203,11 @@ pub fn analyze(
     let incremental = scaled_estimate(effect, &raw_intervals, config.level, "kpi", |value| {
         Some(value * treated_count)
     });
-    let relative_lift = scaled_estimate(effect, &raw_intervals, config.level, "fraction", |value| {
-        let counterfactual = observed_test_total - value;
-        (counterfactual > 0.0).then(|| value / counterfactual)
-    });
+    let relative_lift =
+        scaled_estimate(effect, &raw_intervals, config.level, "fraction", |value| {
+            let counterfactual = observed_test_total - value;
+            (counterfactual > 0.0).then(|| value / counterfactual)
+        });
     let relative_lift = if observed_test_total - effect > 0.0 {
         relative_lift
     } else {
@@ -201,9 +216,13 @@ pub fn analyze(
             "the counterfactual KPI total over the test window is not positive",
         )
     };
-    let att = scaled_estimate(effect, &raw_intervals, config.level, "kpi per geo per day", |value| {
-        Some(value / test_days as f64)
-    });
+    let att = scaled_estimate(
+        effect,
+        &raw_intervals,
+        config.level,
+        "kpi per geo per day",
+        |value| Some(value / test_days as f64),
+    );
     let (incremental_spend, iroas, cost_per_incremental) = spend_estimates(
         panel,
         &layout,
@@ -298,13 +317,25 @@ pub fn analyze(
         config.level,
         treated_count,
     );
-    let treated_names: Vec<String> = layout.treated.iter().map(|i| panel.geos[*i].clone()).collect();
-    let control_names: Vec<String> = layout.controls.iter().map(|i| panel.geos[*i].clone()).collect();
+    let treated_names: Vec<String> = layout
+        .treated
+        .iter()
+        .map(|i| panel.geos[*i].clone())
+        .collect();
+    let control_names: Vec<String> = layout
+        .controls
+        .iter()
+        .map(|i| panel.geos[*i].clone())
+        .collect();
     let runs = outcome
         .runs
         .iter()
         .map(|run| PlaceboRun {
-            geos: run.members.iter().map(|m| control_names[*m].clone()).collect(),
+            geos: run
+                .members
+                .iter()
+                .map(|m| control_names[*m].clone())
+                .collect(),
             statistic: run.result.statistic,
             relative_lift: run.result.relative_lift,
         })
@@ -396,7 +427,11 @@ pub fn analyze(
 fn treated_mean(panel: &Panel, layout: &Layout) -> Vec<f64> {
     (layout.pre_start..layout.test_end)
         .map(|day| {
-            layout.treated.iter().map(|geo| panel.kpi[[*geo, day]]).sum::<f64>()
+            layout
+                .treated
+                .iter()
+                .map(|geo| panel.kpi[[*geo, day]])
+                .sum::<f64>()
                 / layout.treated.len() as f64
         })
         .collect()
@@ -522,7 +557,10 @@ fn spend_estimates(
             };
             for interval in &incremental.intervals {
                 if same_sign(interval.lower) && same_sign(interval.upper) {
-                    let ends = [incremental_spend / interval.lower, incremental_spend / interval.upper];
+                    let ends = [
+                        incremental_spend / interval.lower,
+                        incremental_spend / interval.upper,
+                    ];
                     estimate.intervals.push(Interval {
                         lower: ends[0].min(ends[1]),
                         upper: ends[0].max(ends[1]),
@@ -646,8 +684,10 @@ fn daily_series(
             counterfactual_upper: band.map(|(lower, _)| counterfactual - lower * treated_count),
             effect,
             cumulative_effect: Some(cumulative_effect),
-            cumulative_lower: cumulative_band.map(|(lower, _)| cumulative_effect + lower * treated_count),
-            cumulative_upper: cumulative_band.map(|(_, upper)| cumulative_effect + upper * treated_count),
+            cumulative_lower: cumulative_band
+                .map(|(lower, _)| cumulative_effect + lower * treated_count),
+            cumulative_upper: cumulative_band
+                .map(|(_, upper)| cumulative_effect + upper * treated_count),
         });
     }
     series

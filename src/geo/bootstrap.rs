@@ -92,7 +92,9 @@ pub fn jackknife(problem: &Problem) -> Result<Jackknife, GeoError> {
     let fits: Vec<Result<(f64, Vec<f64>), GeoError>> = blocks
         .par_iter()
         .map(|(start, end)| {
-            let kept: Vec<usize> = (0..pre_days).filter(|day| day < start || day >= end).collect();
+            let kept: Vec<usize> = (0..pre_days)
+                .filter(|day| day < start || day >= end)
+                .collect();
             let donors: Vec<Vec<f64>> = problem
                 .donors
                 .iter()
@@ -176,7 +178,10 @@ pub fn bootstrap(
                     test_noise[offset] + fitted[day] - refit.predict(problem.donors, day)
                 })
                 .collect();
-            errors.iter().all(|value| value.is_finite()).then_some(errors)
+            errors
+                .iter()
+                .all(|value| value.is_finite())
+                .then_some(errors)
         })
         .collect();
     progress.finish();

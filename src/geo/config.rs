@@ -139,7 +139,9 @@ pub enum GeoError {
         controls: usize,
     },
 
-    #[error("test window {start} to {end} ends before it starts; expected --test-start <= --test-end")]
+    #[error(
+        "test window {start} to {end} ends before it starts; expected --test-start <= --test-end"
+    )]
     WindowReversed { start: NaiveDate, end: NaiveDate },
 
     #[error(
@@ -155,20 +157,23 @@ pub enum GeoError {
     },
 
     #[error(
-        "pre-period start {pre_start} is outside {first} to the day before the test ({test_start}); \
-         expected a date inside the data and before the test"
+        "--pre-start {pre_start} is outside the data in {path} or not before the test \
+         ({first} to the day before {test_start}); expected a date inside the data and before \
+         the test"
     )]
     PreStartInvalid {
+        path: String,
         pre_start: NaiveDate,
         first: NaiveDate,
         test_start: NaiveDate,
     },
 
     #[error(
-        "the pre-period has {days} day(s) ({first} to {last}); expected at least \
+        "the pre-period in {path} has {days} day(s) ({first} to {last}); expected at least \
          {MIN_PRE_PERIOD_DAYS} days of data before --test-start"
     )]
     PreTooShort {
+        path: String,
         days: usize,
         first: NaiveDate,
         last: NaiveDate,
@@ -239,7 +244,9 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
 
     // Settings that do not depend on the data.
     if !(config.level > 0.0 && config.level < 1.0) {
-        return Err(GeoError::InvalidLevel { level: config.level });
+        return Err(GeoError::InvalidLevel {
+            level: config.level,
+        });
     }
     if config.resamples < MIN_RESAMPLES {
         return Err(GeoError::TooFewResamples {
@@ -306,6 +313,7 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
             Some(index) if index < test_start => index,
             _ => {
                 return Err(GeoError::PreStartInvalid {
+                    path,
                     pre_start: date,
                     first,
                     test_start: config.test_start,
@@ -316,6 +324,7 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
     let pre_days = test_start - pre_start;
     if pre_days < MIN_PRE_PERIOD_DAYS {
         return Err(GeoError::PreTooShort {
+            path,
             days: pre_days,
             first: panel.dates[pre_start],
             last: config.test_start.pred_opt().unwrap_or(config.test_start),
@@ -339,7 +348,8 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
     })
 }
 
-/// Suggests the geo names closest to `geo`, for an error message.
+/// Suggests the geo names closest to `geo`, for an error message: a name that differs only in
+/// case, or else up to three names within an edit distance of a third of the name's length.
 fn suggest_geos(geo: &str, geos: &[String]) -> String {
     let wanted = geo.to_lowercase();
     let mut ranked: Vec<(usize, &String)> = geos
@@ -347,10 +357,15 @@ fn suggest_geos(geo: &str, geos: &[String]) -> String {
         .map(|name| (strsim::levenshtein(&wanted, &name.to_lowercase()), name))
         .collect();
     ranked.sort();
+    let limit = if ranked.first().is_some_and(|(distance, _)| *distance == 0) {
+        0
+    } else {
+        (wanted.chars().count() / 3).max(2)
+    };
     let close: Vec<String> = ranked
         .iter()
         .take(3)
-        .filter(|(distance, _)| *distance <= wanted.chars().count().max(3))
+        .filter(|(distance, _)| *distance <= limit)
         .map(|(_, name)| format!("`{name}`"))
         .collect();
     if close.is_empty() {
@@ -377,7 +392,11 @@ mod tests {
             "portland".to_string(),
             "new york".to_string(),
         ];
-        let text = suggest_geos("Chicgo", &geos);
-        assert!(text.starts_with("; did you mean `chicago`"), "{text}");
+        let text = suggest_geos("chicgo", &geos);
+        assert!(text.starts_with("; did you mean `chicago`?"), "{text}");
+        let text = suggest_geos("Chicago", &geos);
+        assert!(text.starts_with("; did you mean `chicago`?"), "{text}");
+        let text = suggest_geos("boston", &geos);
+        assert!(text.starts_with("; expected one of its 3 geos"), "{text}");
     }
 }

@@ -44,17 +44,14 @@ pub fn diagnose(
     } else {
         0.0
     };
-    let pre_mape = pre_target
-        .iter()
-        .all(|y| *y > 0.0)
-        .then(|| {
-            pre_target
-                .iter()
-                .zip(pre_gaps)
-                .map(|(y, gap)| (gap / y).abs())
-                .sum::<f64>()
-                / pre_days as f64
-        });
+    let pre_mape = pre_target.iter().all(|y| *y > 0.0).then(|| {
+        pre_target
+            .iter()
+            .zip(pre_gaps)
+            .map(|(y, gap)| (gap / y).abs())
+            .sum::<f64>()
+            / pre_days as f64
+    });
     let pre_rmse = (residual_squares / pre_days as f64).sqrt() * treated_count;
 
     // Donor weights, largest first.
@@ -98,7 +95,10 @@ pub fn diagnose(
     let outside: Vec<bool> = (0..layout.days())
         .map(|day| {
             let value = target[day] - target_shift;
-            let low = control_series.iter().map(|s| s[day]).fold(f64::INFINITY, f64::min);
+            let low = control_series
+                .iter()
+                .map(|s| s[day])
+                .fold(f64::INFINITY, f64::min);
             let high = control_series
                 .iter()
                 .map(|s| s[day])

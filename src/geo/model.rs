@@ -128,13 +128,18 @@ impl PreparedModel {
                     .zip(&self.donor_means)
                     .map(|(series, mean)| {
                         let shift = if intercept { *mean } else { 0.0 };
-                        series.iter().zip(target).map(|(x, y)| (x - shift) * y).sum()
+                        series
+                            .iter()
+                            .zip(target)
+                            .map(|(x, y)| (x - shift) * y)
+                            .sum()
                     })
                     .collect();
-                let solution = simplex::solve(&self.gram, &c).map_err(|error| GeoError::FitFailed {
-                    estimator: "synth".to_string(),
-                    message: error.to_string(),
-                })?;
+                let solution =
+                    simplex::solve(&self.gram, &c).map_err(|error| GeoError::FitFailed {
+                        estimator: "synth".to_string(),
+                        message: error.to_string(),
+                    })?;
                 let intercept_value = if intercept {
                     target_mean
                         - solution
@@ -210,8 +215,8 @@ mod tests {
         assert!((fit.weights[1] - 0.75).abs() < 1e-6, "{fit:?}");
         assert!(fit.weights[2].abs() < 1e-6, "{fit:?}");
         assert!((fit.intercept - 100.0).abs() < 1e-4, "{fit:?}");
-        for t in 0..6 {
-            assert!((fit.predict(&donors, t) - target[t]).abs() < 1e-4);
+        for (day, expected) in target.iter().enumerate() {
+            assert!((fit.predict(&donors, day) - expected).abs() < 1e-4);
         }
     }
 
@@ -241,6 +246,9 @@ mod tests {
     fn tbr_rejects_constant_controls() {
         let model =
             PreparedModel::new(Estimator::Tbr, vec![vec![1.0, 1.0, 1.0]]).expect("prepared");
-        assert!(matches!(model.fit(&[1.0, 2.0, 3.0]), Err(GeoError::ConstantControls)));
+        assert!(matches!(
+            model.fit(&[1.0, 2.0, 3.0]),
+            Err(GeoError::ConstantControls)
+        ));
     }
 }

@@ -85,7 +85,10 @@ pub fn run(
             let days = pre_days + test_days;
             let target: Vec<f64> = (0..days)
                 .map(|day| {
-                    members.iter().map(|index| controls[*index][day]).sum::<f64>()
+                    members
+                        .iter()
+                        .map(|index| controls[*index][day])
+                        .sum::<f64>()
                         / members.len() as f64
                 })
                 .collect();
@@ -103,7 +106,11 @@ pub fn run(
             };
             let fit = problem.prepare()?.fit(&target[..pre_days])?;
             let predictions: Vec<f64> = (0..days).map(|day| fit.predict(&donors, day)).collect();
-            let gaps: Vec<f64> = target.iter().zip(&predictions).map(|(y, p)| y - p).collect();
+            let gaps: Vec<f64> = target
+                .iter()
+                .zip(&predictions)
+                .map(|(y, p)| y - p)
+                .collect();
             let counterfactual_total: f64 = predictions[pre_days..].iter().sum();
             progress.advance(1);
             Ok(PlaceboResult {

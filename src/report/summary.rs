@@ -21,8 +21,14 @@ pub fn geo_summary(report: &GeoReport) -> String {
     lines.push(String::new());
 
     let rows: Vec<(String, String)> = [
-        Some(("Lift".to_string(), estimate_text(&estimates.relative_lift, format_percent))),
-        Some((format!("Incremental {kpi}"), estimate_text(&estimates.incremental, format_amount))),
+        Some((
+            "Lift".to_string(),
+            estimate_text(&estimates.relative_lift, format_percent),
+        )),
+        Some((
+            format!("Incremental {kpi}"),
+            estimate_text(&estimates.incremental, format_amount),
+        )),
         Some((
             "Per geo per day (ATT)".to_string(),
             estimate_text(&estimates.att, format_amount),
@@ -63,7 +69,11 @@ pub fn geo_summary(report: &GeoReport) -> String {
     .into_iter()
     .flatten()
     .collect();
-    let width = rows.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(label, _)| label.chars().count())
+        .max()
+        .unwrap_or(0);
     for (label, value) in rows {
         lines.push(format!("  {label:<width$}  {value}"));
     }
@@ -145,7 +155,7 @@ pub fn format_amount(value: f64) -> String {
     let digits = rounded.to_string();
     let mut grouped = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

@@ -90,8 +90,10 @@ mod tests {
     #[test]
     fn failed_render_keeps_earlier_report() {
         let dir = tempfile::tempdir().expect("temp dir");
-        write_report_dir(&serde_json::json!({"run": 1}), dir.path(), |_| Ok(Vec::new()))
-            .expect("first write");
+        write_report_dir(&serde_json::json!({"run": 1}), dir.path(), |_| {
+            Ok(Vec::new())
+        })
+        .expect("first write");
         let result = write_report_dir(&serde_json::json!({"run": 2}), dir.path(), |_| {
             Err("chart failed".to_string())
         });
@@ -110,8 +112,8 @@ mod tests {
     fn creates_missing_out_dir() {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("a").join("b");
-        let written = write_report_dir(&serde_json::json!({}), &out, |_| Ok(Vec::new()))
-            .expect("write");
+        let written =
+            write_report_dir(&serde_json::json!({}), &out, |_| Ok(Vec::new())).expect("write");
         assert_eq!(written, vec![out.join(REPORT_FILE)]);
     }
 }

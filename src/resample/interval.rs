@@ -26,7 +26,10 @@ pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
 /// Returns the percentile interval `(lower, upper)` at `level` from sorted replicates.
 pub fn percentile(sorted: &[f64], level: f64) -> Option<(f64, f64)> {
     let alpha = 1.0 - level;
-    Some((quantile(sorted, alpha / 2.0)?, quantile(sorted, 1.0 - alpha / 2.0)?))
+    Some((
+        quantile(sorted, alpha / 2.0)?,
+        quantile(sorted, 1.0 - alpha / 2.0)?,
+    ))
 }
 
 /// Bias correction and acceleration of a BCa interval.

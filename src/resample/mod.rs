@@ -10,7 +10,9 @@ mod interval;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-pub use interval::{BcaAdjustment, bca, bca_adjustment, jackknife_acceleration, percentile, quantile};
+pub use interval::{
+    BcaAdjustment, bca, bca_adjustment, jackknife_acceleration, percentile, quantile,
+};
 
 /// Returns the random stream of resample `index` under `seed`: ChaCha8 seeded from `seed`,
 /// on stream `index`. ChaCha8 is portable, so the same seed gives the same draws everywhere.
@@ -25,7 +27,12 @@ pub fn stream(seed: u64, index: u64) -> ChaCha8Rng {
 /// cut to `out.len()`.
 ///
 /// `block_length` is clamped to `1..=series.len()`. An empty `series` leaves `out` unchanged.
-pub fn moving_block_sample(series: &[f64], block_length: usize, rng: &mut ChaCha8Rng, out: &mut [f64]) {
+pub fn moving_block_sample(
+    series: &[f64],
+    block_length: usize,
+    rng: &mut ChaCha8Rng,
+    out: &mut [f64],
+) {
     if series.is_empty() {
         return;
     }
