@@ -53,6 +53,7 @@ fn known_panel() -> Panel {
         kpi,
         spend: Some(spend),
         filled_cells: 0,
+        rows_per_day: vec![9; days],
     }
 }
 

@@ -64,6 +64,8 @@ pub struct Panel {
     pub spend: Option<Array2<f64>>,
     /// Cells that had no row and were set to zero under [`MissingPolicy::Zero`].
     pub filled_cells: usize,
+    /// Rows read for each day, in the order of `dates`.
+    pub rows_per_day: Vec<usize>,
 }
 
 impl Panel {
@@ -204,12 +206,14 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
     let mut spend = Array2::<f64>::zeros((geos.len(), dates.len()));
     let mut missing_cells: Vec<String> = Vec::new();
     let mut missing_count = 0usize;
+    let mut rows_per_day = vec![0usize; dates.len()];
     for (row, geo_id) in order.iter().enumerate() {
         for (column, date) in dates.iter().enumerate() {
             match cells.get(&(*geo_id, *date)) {
                 Some(cell) => {
                     kpi[[row, column]] = cell.kpi;
                     spend[[row, column]] = cell.spend;
+                    rows_per_day[column] += 1;
                 }
                 None => {
                     missing_count += 1;
@@ -239,6 +243,7 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
         kpi,
         spend: spec.spend_col.as_ref().map(|_| spend),
         filled_cells: missing_count,
+        rows_per_day,
     })
 }
 

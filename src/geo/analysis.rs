@@ -77,6 +77,11 @@ pub fn analyze(
 
     // Placebo test in space over control sets of the treated set's size.
     let counterfactual_test_total: f64 = predictions[pre_days..].iter().sum();
+    if counterfactual_test_total <= 0.0 {
+        return Err(GeoError::CounterfactualNotPositive {
+            total: counterfactual_test_total * treated_count,
+        });
+    }
     let observed = placebo::set_statistic(&gaps, counterfactual_test_total, pre_days);
     let outcome = placebo::run(
         config.estimator,
@@ -121,7 +126,7 @@ pub fn analyze(
             warnings.push(Warning {
                 code: "few_placebo_paths".to_string(),
                 message: format!(
-                    "only {} placebo sets exist, fewer than the {min_paths} the placebo-path \
+                    "only {} placebo sets were run, fewer than the {min_paths} the placebo-path \
                  bootstrap needs at this level; the intervals come from the moving-block \
                  bootstrap of pre-period residuals, which can be too narrow when geos drift",
                     outcome.runs.len()
@@ -178,9 +183,9 @@ pub fn analyze(
         {
             warnings.push(Warning {
                 code: "bca_undefined".to_string(),
-                message: "the BCa interval is undefined because every bootstrap estimate lies \
-                          on one side of the point estimate; the percentile interval is \
-                          reported instead"
+                message: "the BCa interval is undefined (every bootstrap estimate lies on one \
+                          side of the point estimate, or its adjusted levels fall outside 0 to \
+                          1); the percentile interval is reported first instead"
                     .to_string(),
             });
         }
@@ -265,7 +270,13 @@ pub fn analyze(
             ),
         });
     }
-    let rows_outside_window = panel.geos.len() * (panel.dates.len() - layout.days());
+    let rows_outside_window: usize = panel
+        .rows_per_day
+        .iter()
+        .enumerate()
+        .filter(|(day, _)| *day < layout.pre_start || *day >= layout.test_end)
+        .map(|(_, rows)| rows)
+        .sum();
     if rows_outside_window > 0 {
         warnings.push(Warning {
             code: "rows_outside_window".to_string(),
@@ -300,8 +311,8 @@ pub fn analyze(
         warnings.push(Warning {
             code: "placebo_not_finite".to_string(),
             message: format!(
-                "{} placebo sets have a counterfactual total that is not positive, so their \
-                 relative lift is undefined; they were left out",
+                "{} placebo sets have a counterfactual total of zero over the test window, so \
+                 their relative lift is undefined; they were left out",
                 outcome.not_finite
             ),
         });
@@ -696,7 +707,8 @@ fn daily_series(
 /// Fewest placebo paths for the placebo-path bootstrap at significance `alpha`: enough that
 /// each tail of the interval holds at least one path, `⌈2 ÷ α⌉`.
 fn minimum_placebo_paths(alpha: f64) -> usize {
-    (2.0 / alpha).ceil() as usize
+    // The tolerance keeps 2 ÷ 0.1 at 20 although 1 − 0.9 is slightly below 0.1 in binary.
+    (2.0 / alpha - 1e-9).ceil() as usize
 }
 
 fn other(scheme: BootstrapScheme) -> BootstrapScheme {

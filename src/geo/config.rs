@@ -204,6 +204,12 @@ pub enum GeoError {
     )]
     ConstantControls,
 
+    #[error(
+        "the counterfactual KPI of the treated geos over the test window is {total:.3}, not \
+         positive, so no lift can be measured; check the KPI column and the test window"
+    )]
+    CounterfactualNotPositive { total: f64 },
+
     #[error("fitting the {estimator} counterfactual failed: {message}")]
     FitFailed { estimator: String, message: String },
 }

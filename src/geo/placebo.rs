@@ -68,9 +68,13 @@ pub fn run(
     seed: u64,
     progress: &dyn Progress,
 ) -> Result<PlaceboOutcome, GeoError> {
-    let sets_possible = binomial(controls.len() as u64, set_size as u64);
     // Each placebo set needs at least one donor left over.
-    let sets = if set_size >= controls.len() {
+    let sets_possible = if set_size >= controls.len() {
+        0
+    } else {
+        binomial(controls.len() as u64, set_size as u64)
+    };
+    let sets = if sets_possible == 0 {
         Vec::new()
     } else if sets_possible <= max_sets as u64 {
         all_subsets(controls.len(), set_size)

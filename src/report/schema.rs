@@ -41,8 +41,8 @@ pub struct Interval {
 /// A point estimate with its primary interval and any other intervals computed for it.
 ///
 /// `point` is `None` only when the quantity is undefined, and then `undefined_reason` says why.
-/// `interval` is `None` when the point is undefined or no finite interval exists, and then
-/// `interval_note` says why.
+/// `interval` is `None` when the point is undefined or no interval could be computed.
+/// `interval_note`, when set, says why an interval is missing or why some were left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     pub point: Option<f64>,
@@ -221,7 +221,8 @@ pub struct GeoParameters {
     pub pre_start: Option<String>,
     /// `synth`, `tbr` or `did`.
     pub estimator: String,
-    /// Whether the synthetic control fits an intercept (pre-period-demeaned form).
+    /// Whether the counterfactual has a level of its own (an intercept): false only for the
+    /// synthetic control without intercept.
     pub intercept: bool,
     pub level: f64,
     pub resamples: usize,
