@@ -10,11 +10,17 @@ use crate::report::{Interval, Verdict, VerdictKind};
 /// wholly above (below) zero and the placebo p-value is below `alpha = 1 − level`. When they
 /// disagree the verdict is inconclusive and the reason says which method did not support the
 /// effect and why that can happen.
-pub fn geo_verdict(interval: Option<&Interval>, p_value: f64, alpha: f64) -> Verdict {
+pub fn geo_verdict(interval: Option<&Interval>, p_value: Option<f64>, alpha: f64) -> Verdict {
     let Some(interval) = interval else {
         return Verdict {
             kind: VerdictKind::Inconclusive,
             reason: "no confidence interval could be computed for the incremental KPI".to_string(),
+        };
+    };
+    let Some(p_value) = p_value else {
+        return Verdict {
+            kind: VerdictKind::Inconclusive,
+            reason: "no placebo test could be run, so the effect cannot be confirmed".to_string(),
         };
     };
     let level = format_percent(interval.level);
@@ -95,24 +101,31 @@ mod tests {
     fn verdict_needs_both_methods() {
         let above = interval(1.0, 5.0);
         assert_eq!(
-            geo_verdict(Some(&above), 0.01, 0.1).kind,
+            geo_verdict(Some(&above), Some(0.01), 0.1).kind,
             VerdictKind::Positive
         );
         assert_eq!(
-            geo_verdict(Some(&above), 0.5, 0.1).kind,
+            geo_verdict(Some(&above), Some(0.5), 0.1).kind,
             VerdictKind::Inconclusive
         );
         let below = interval(-5.0, -1.0);
         assert_eq!(
-            geo_verdict(Some(&below), 0.01, 0.1).kind,
+            geo_verdict(Some(&below), Some(0.01), 0.1).kind,
             VerdictKind::Negative
         );
         let across = interval(-1.0, 5.0);
         assert_eq!(
-            geo_verdict(Some(&across), 0.01, 0.1).kind,
+            geo_verdict(Some(&across), Some(0.01), 0.1).kind,
             VerdictKind::Inconclusive
         );
-        assert_eq!(geo_verdict(None, 0.01, 0.1).kind, VerdictKind::Inconclusive);
+        assert_eq!(
+            geo_verdict(None, Some(0.01), 0.1).kind,
+            VerdictKind::Inconclusive
+        );
+        assert_eq!(
+            geo_verdict(Some(&above), None, 0.1).kind,
+            VerdictKind::Inconclusive
+        );
     }
 
     #[test]
@@ -125,7 +138,7 @@ mod tests {
 
     #[test]
     fn reason_names_the_level() {
-        let verdict = geo_verdict(Some(&interval(1.0, 5.0)), 0.01, 0.1);
+        let verdict = geo_verdict(Some(&interval(1.0, 5.0)), Some(0.01), 0.1);
         assert!(verdict.reason.contains("90%"), "{}", verdict.reason);
     }
 }

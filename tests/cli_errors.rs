@@ -351,7 +351,9 @@ fn calendar_day_missing_for_every_geo() {
         .stderr(contains("1 calendar day(s)"))
         .stderr(contains(format!("between {FIRST_DAY} and {LAST_DAY}")))
         .stderr(contains("2021-01-25"))
-        .stderr(contains("--missing zero").not());
+        .stderr(contains(
+            "--missing zero fills single cells, not whole days",
+        ));
 }
 
 #[test]
@@ -684,4 +686,137 @@ fn shipped_example_runs() {
             .len();
         assert!(size > 0, "{} is empty", path.display());
     }
+}
+
+#[test]
+fn run_spec_unknown_key_names_line() {
+    let spec_text = format!("{}kpi-column = \"Y\"\n", valid_spec());
+    let line = spec_text.lines().count();
+    let dir = spec_dir(&spec_text);
+
+    assert_input_error(
+        liftlab()
+            .args(["--quiet", "run"])
+            .arg(dir.path())
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .assert(),
+    )
+    .stderr(contains(format!(
+        "line {line}: unexpected key 'kpi-column'"
+    )))
+    .stderr(contains("'kpi-col'"));
+}
+
+#[test]
+fn run_spec_invalid_level_names_key() {
+    let dir = spec_dir(&format!("{}level = 1.5\n", valid_spec()));
+
+    assert_input_error(
+        liftlab()
+            .args(["--quiet", "run"])
+            .arg(dir.path())
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .assert(),
+    )
+    .stderr(contains("liftlab.toml: level 1.5 is invalid"))
+    .stderr(contains("--level").not());
+}
+
+#[test]
+fn run_accepts_spec_file_path() {
+    let dir = spec_dir(&valid_spec());
+
+    liftlab()
+        .args(["--quiet", "run"])
+        .arg(dir.path().join("liftlab.toml"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    assert!(dir.path().join("out").join("report.json").is_file());
+}
+
+#[test]
+fn run_missing_folder_says_not_found() {
+    let dir = TempDir::new().expect("temp dir");
+    let missing = dir.path().join("no-such-folder");
+
+    assert_input_error(liftlab().args(["--quiet", "run"]).arg(&missing).assert())
+        .stderr(contains(shown(&missing)))
+        .stderr(contains("folder not found"));
+}
+
+#[test]
+fn out_pointing_at_file_rejected() {
+    let panel = CsvPanel::new(&GEOS, DAYS);
+    let (dir, data, _out) = setup(&panel);
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "keep me").expect("write file");
+
+    assert_input_error(GeoFlags::new(&data, &file).run())
+        .stderr(contains(shown(&file)))
+        .stderr(contains("is a file; expected a folder"));
+    assert_eq!(std::fs::read_to_string(&file).expect("file"), "keep me");
+}
+
+#[test]
+fn semicolon_file_gets_delimiter_hint() {
+    let panel = CsvPanel::new(&GEOS, DAYS);
+    let (dir, data, out) = setup(&panel);
+    let text = std::fs::read_to_string(&data)
+        .expect("panel")
+        .replace(',', ";");
+    let semicolon = dir.path().join("semicolon.csv");
+    std::fs::write(&semicolon, text).expect("write");
+
+    assert_input_error(GeoFlags::new(&semicolon, &out).run())
+        .stderr(contains(shown(&semicolon)))
+        .stderr(contains("separated by `;`"))
+        .stderr(contains("--delimiter"));
+    GeoFlags::new(&semicolon, &out)
+        .set("--delimiter", ";")
+        .run()
+        .success();
+}
+
+#[test]
+fn thousands_separator_gets_hint() {
+    let mut panel = CsvPanel::new(&GEOS, DAYS);
+    panel.set("austin", "2021-01-05", "Y", "\"1,234\"");
+    let (_dir, data, out) = setup(&panel);
+
+    assert_input_error(GeoFlags::new(&data, &out).run())
+        .stderr(contains("`1,234`"))
+        .stderr(contains("without thousands separators"));
+}
+
+#[test]
+fn treated_names_are_trimmed() {
+    let panel = CsvPanel::new(&GEOS, DAYS);
+    let (_dir, data, out) = setup(&panel);
+
+    GeoFlags::new(&data, &out)
+        .set("--treated", "chicago, portland")
+        .run()
+        .success();
+}
+
+#[test]
+fn no_placebo_set_gives_no_p_value() {
+    // Two controls and two treated geos: every placebo pair would leave no donor.
+    let panel = CsvPanel::new(&GEOS[..4], DAYS);
+    let (_dir, data, out) = setup(&panel);
+
+    GeoFlags::new(&data, &out)
+        .run()
+        .success()
+        .stdout(contains("not available (no placebo set could be run)"))
+        .stdout(contains("INCONCLUSIVE"));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report"))
+            .expect("JSON");
+    assert!(report["inference"]["placebo"]["p_value"].is_null());
+    assert_eq!(report["inference"]["placebo"]["sets_possible"], 0);
 }

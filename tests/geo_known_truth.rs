@@ -84,6 +84,7 @@ fn spec() -> PanelSpec {
         spend_col: Some("spend".to_string()),
         date_format: "%Y-%m-%d".to_string(),
         missing: MissingPolicy::Error,
+        delimiter: b',',
     }
 }
 

@@ -49,6 +49,7 @@ fn example_spec() -> PanelSpec {
         spend_col: None,
         date_format: "%Y-%m-%d".to_string(),
         missing: MissingPolicy::Error,
+        delimiter: b',',
     }
 }
 

@@ -30,6 +30,7 @@ fn example_spec() -> PanelSpec {
         spend_col: None,
         date_format: "%Y-%m-%d".to_string(),
         missing: MissingPolicy::Error,
+        delimiter: b',',
     }
 }
 
@@ -109,7 +110,13 @@ fn check_coverage(estimator: Estimator) {
 
         let (null_report, null_truth) = replicate(&base, estimator, 0.0, seed + 100_000);
         assert_eq!(null_truth, 0.0);
-        if null_report.inference.placebo.p_value < 0.10 {
+        if null_report
+            .inference
+            .placebo
+            .p_value
+            .expect("placebo p-value")
+            < 0.10
+        {
             rejected += 1;
         }
     }

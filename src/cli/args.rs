@@ -108,6 +108,10 @@ pub struct GeoArgs {
     #[arg(long, default_value = DEFAULT_DATE_FORMAT, value_name = "FORMAT")]
     pub date_format: String,
 
+    /// Field separator of the CSV, e.g. `;` for files saved with a decimal comma.
+    #[arg(long, default_value_t = ',', value_name = "CHAR")]
+    pub delimiter: char,
+
     /// What to do with geo × day cells that have no row.
     #[arg(long, value_enum, default_value = "error")]
     pub missing: MissingArg,
@@ -183,9 +187,17 @@ pub struct ArgError {
 }
 
 impl GeoArgs {
-    /// Returns the panel reader settings.
-    pub fn panel_spec(&self) -> PanelSpec {
-        PanelSpec {
+    /// Returns the panel reader settings, or an error for a separator that is not one byte.
+    pub fn panel_spec(&self) -> Result<PanelSpec, ArgError> {
+        let delimiter = u8::try_from(self.delimiter)
+            .ok()
+            .filter(|byte| byte.is_ascii() && *byte != b'"' && *byte != b'\n')
+            .ok_or_else(|| ArgError {
+                flag: "--delimiter".to_string(),
+                value: self.delimiter.to_string(),
+                expected: "one ASCII character such as `,` or `;`".to_string(),
+            })?;
+        Ok(PanelSpec {
             path: self.data.clone(),
             geo_col: self.geo_col.clone(),
             date_col: self.date_col.clone(),
@@ -196,7 +208,8 @@ impl GeoArgs {
                 MissingArg::Error => MissingPolicy::Error,
                 MissingArg::Zero => MissingPolicy::Zero,
             },
-        }
+            delimiter,
+        })
     }
 }
 
@@ -221,7 +234,12 @@ impl TryFrom<&GeoArgs> for GeoConfig {
         }
         Ok(GeoConfig {
             title: args.title.clone(),
-            treated: args.treated.iter().map(|geo| geo.to_string()).collect(),
+            // Spaces around the names in `--treated "a, b"` are not part of them.
+            treated: args
+                .treated
+                .iter()
+                .map(|geo| geo.trim().to_string())
+                .collect(),
             test_start: date("--test-start", &args.test_start)?,
             test_end: date("--test-end", &args.test_end)?,
             pre_start: args

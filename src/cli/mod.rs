@@ -70,9 +70,34 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             test: AnalyzeCommand::Geo(args),
         } => analyze_geo(args, cli.quiet),
         Command::Run { dir, out } => {
+            // A path to the spec file itself stands for its folder.
+            let dir = if dir.is_file() && dir.file_name() == Some(spec::SPEC_FILE.as_ref()) {
+                dir.parent().map(Path::to_path_buf).unwrap_or_default()
+            } else {
+                dir.clone()
+            };
+            if !dir.is_dir() {
+                return Err(Failure::input(format!(
+                    "{}: folder not found; expected a folder with a {} file",
+                    dir.display(),
+                    spec::SPEC_FILE
+                )));
+            }
+            let dir = &dir;
             let out = out.clone().unwrap_or_else(|| default_out(dir));
+            let spec_path = dir.join(spec::SPEC_FILE);
             match spec::read_spec(dir, &out).map_err(Failure::input)? {
-                spec::SpecAnalysis::Geo(args) => analyze_geo(&args, cli.quiet),
+                // Errors about settings name the spec file and its keys, not command-line flags.
+                spec::SpecAnalysis::Geo(args) => {
+                    analyze_geo(&args, cli.quiet).map_err(|failure| Failure {
+                        code: failure.code,
+                        message: format!(
+                            "{}: {}",
+                            spec_path.display(),
+                            spec::flags_as_keys(&failure.message)
+                        ),
+                    })
+                }
             }
         }
     }
@@ -90,7 +115,13 @@ fn default_out(dir: &Path) -> PathBuf {
 
 fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
     let config = GeoConfig::try_from(args).map_err(Failure::input)?;
-    let spec = args.panel_spec();
+    let spec = args.panel_spec().map_err(Failure::input)?;
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(Failure::input(format!(
+            "--out {} is a file; expected a folder (it is created when missing)",
+            args.out.display()
+        )));
+    }
     let panel = liftlab::data::read_panel(&spec).map_err(Failure::input)?;
     let progress = progress::BarProgress::new(quiet);
     let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
@@ -98,8 +129,8 @@ fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
     println!("{}", geo_summary(&report));
     println!();
     println!(
-        "Report written to {}",
-        args.out.join(report::REPORT_FILE).display()
+        "Report written to {} (report.json and the charts as PNG and SVG)",
+        args.out.display()
     );
     Ok(())
 }

@@ -120,11 +120,25 @@ pub fn read_spec(dir: &Path, out: &Path) -> Result<SpecAnalysis, SpecError> {
     argv.push("--out".to_string());
     argv.push(out.display().to_string());
 
-    let args = GeoSpecParser::try_parse_from(argv).map_err(|error| SpecError::Invalid {
-        path: path.clone(),
-        message: clap_message(&error.to_string())
-            .replace("argument '--", "key '")
-            .replace("'--", "'"),
+    let args = GeoSpecParser::try_parse_from(argv).map_err(|error| {
+        let message =
+            flags_as_keys(&clap_message(&error.to_string()).replace("argument '", "key '"));
+        // The key named first in the message is the one at fault; a tip may name another.
+        let line = table
+            .keys()
+            .filter_map(|key| {
+                let position = message.find(&format!("'{}'", key.replace('_', "-")))?;
+                Some((position, line_of_key(&text, key)?))
+            })
+            .min()
+            .map(|(_, line)| line);
+        SpecError::Invalid {
+            path: path.clone(),
+            message: match line {
+                Some(line) => format!("line {line}: {message}"),
+                None => message,
+            },
+        }
     })?;
     Ok(SpecAnalysis::Geo(Box::new(args.geo)))
 }
@@ -137,14 +151,49 @@ struct GeoSpecParser {
     geo: GeoArgs,
 }
 
+/// Rewrites command-line flags in `message` (`--test-start`, `'--level <FRACTION>'`) as the
+/// spec file's keys (`test-start`, `'level'`), for errors about a spec file.
+pub fn flags_as_keys(message: &str) -> String {
+    let mut output = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find("--") {
+        output.push_str(&rest[..start]);
+        rest = &rest[start + 2..];
+        // Drop a value placeholder such as ` <FRACTION>` after the flag name.
+        let name_end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        output.push_str(&rest[..name_end]);
+        rest = &rest[name_end..];
+        if let Some(after) = rest.strip_prefix(" <")
+            && let Some(close) = after.find('>')
+        {
+            rest = &after[close + 1..];
+        }
+    }
+    output.push_str(rest);
+    output
+}
+
+/// Returns the 1-based line on which `key` is set in a TOML text.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|index| index + 1)
+}
+
 /// Returns a clap error message without its usage lines, on one line.
 fn clap_message(text: &str) -> String {
     text.lines()
-        .take_while(|line| !line.starts_with("Usage:"))
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join("; ")
         .trim_start_matches("error: ")
         .to_string()
 }

@@ -63,7 +63,9 @@ pub enum DataError {
 
     #[error(
         "{path}: {count} calendar day(s) between {first_date} and {last_date} have no row for \
-         any geo: {examples}; expected one row per geo for every day"
+         any geo: {examples}; expected one row per geo for every day (--missing zero fills \
+         single cells, not whole days: add the day's rows, or keep the analysis after the gap \
+         with --pre-start)"
     )]
     MissingDays {
         path: PathBuf,

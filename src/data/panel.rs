@@ -48,6 +48,8 @@ pub struct PanelSpec {
     /// chrono `strftime` format of the date column, e.g. `%Y-%m-%d`.
     pub date_format: String,
     pub missing: MissingPolicy,
+    /// Field separator, `b','` for ordinary CSV or `b';'` for files saved with a decimal comma.
+    pub delimiter: u8,
 }
 
 /// A validated geo panel: every geo has a value for every consecutive day.
@@ -108,6 +110,7 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
 
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(spec.delimiter)
         .from_reader(bytes.as_slice());
     let headers = reader
         .headers()
@@ -249,6 +252,23 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
 
 /// Finds the configured columns in the header, or names the one that is missing.
 fn find_columns(spec: &PanelSpec, headers: &csv::StringRecord) -> Result<Columns, DataError> {
+    let found = if headers.iter().all(str::is_empty) {
+        "no column names (is the first line empty?)".to_string()
+    } else {
+        let names: Vec<String> = headers.iter().map(|header| format!("`{header}`")).collect();
+        let mut found = names.join(", ");
+        let other_separator = [b';', b'\t', b'|', b',']
+            .into_iter()
+            .filter(|separator| *separator != spec.delimiter)
+            .find(|separator| headers.len() == 1 && headers[0].contains(char::from(*separator)));
+        if let Some(separator) = other_separator {
+            found.push_str(&format!(
+                " (the fields look separated by `{}`; set it with --delimiter)",
+                char::from(separator).escape_default()
+            ));
+        }
+        found
+    };
     let find = |name: &str, flag: &str| -> Result<usize, DataError> {
         headers
             .iter()
@@ -257,11 +277,7 @@ fn find_columns(spec: &PanelSpec, headers: &csv::StringRecord) -> Result<Columns
                 path: spec.path.clone(),
                 column: name.to_string(),
                 flag: flag.to_string(),
-                found: headers
-                    .iter()
-                    .map(|header| format!("`{header}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                found: found.clone(),
             })
     };
     Ok(Columns {
@@ -323,7 +339,15 @@ fn parse_amount(path: &Path, line: u64, column: &str, text: &str) -> Result<f64,
         value: text.to_string(),
         expected: EXPECTED.to_string(),
     };
-    let value: f64 = text.trim().parse().map_err(|_| invalid())?;
+    let value: f64 = text.trim().parse().map_err(|_| {
+        let mut error = invalid();
+        if let DataError::InvalidValue { expected, .. } = &mut error
+            && text.contains(',')
+        {
+            expected.push_str(", without thousands separators or a decimal comma");
+        }
+        error
+    })?;
     if !value.is_finite() || value < 0.0 {
         return Err(invalid());
     }
@@ -373,6 +397,7 @@ mod tests {
             spend_col: None,
             date_format: DEFAULT_DATE_FORMAT.to_string(),
             missing: MissingPolicy::Error,
+            delimiter: b',',
         }
     }
 

@@ -42,7 +42,8 @@ pub fn analyze(
     let pre_days = layout.pre_days();
     let test_days = layout.test_days();
     let treated_count = layout.treated.len() as f64;
-    let alpha = 1.0 - config.level;
+    // Rounded so that a level of 0.90 gives an alpha of 0.1, not 0.09999999999999998.
+    let alpha = ((1.0 - config.level) * 1e12).round() / 1e12;
     let mut warnings = Vec::new();
 
     // Series over the analysis days: the treated mean and each control geo.
@@ -98,7 +99,8 @@ pub fn analyze(
         .iter()
         .map(|run| run.result.statistic)
         .collect();
-    let p_value = placebo::p_value(observed.statistic, &placebo_statistics);
+    let p_value = (!placebo_statistics.is_empty())
+        .then(|| placebo::p_value(observed.statistic, &placebo_statistics));
 
     // Both bootstraps: placebo paths, and blocks of out-of-sample pre-period residuals.
     let jackknife = bootstrap::jackknife(&problem)?;
@@ -241,14 +243,14 @@ pub fn analyze(
     // Verdict from the primary interval and the placebo p-value.
     let verdict = geo_verdict(incremental.interval.as_ref(), p_value, alpha);
     if let Some(interval) = &incremental.interval
+        && let Some(p_value) = p_value
         && methods_disagree(interval, p_value, alpha)
     {
         warnings.push(Warning {
             code: "methods_disagree".to_string(),
             message: format!(
                 "the bootstrap interval and the placebo p-value ({p_value:.3}) point to \
-                 different conclusions; the verdict is inconclusive: {}",
-                verdict.reason
+                 different conclusions, so the verdict is inconclusive"
             ),
         });
     }
@@ -287,12 +289,19 @@ pub fn analyze(
         });
     }
     let smallest_p = 1.0 / (1.0 + outcome.runs.len() as f64);
-    if smallest_p >= alpha {
+    if outcome.runs.is_empty() {
+        warnings.push(Warning {
+            code: "placebo_underpowered".to_string(),
+            message: "no placebo set could be run, because no control geo would be left as a \
+                      donor; there is no p-value, and the verdict stays inconclusive"
+                .to_string(),
+        });
+    } else if smallest_p >= alpha {
         warnings.push(Warning {
             code: "placebo_underpowered".to_string(),
             message: format!(
-                "only {} placebo sets exist, so the smallest possible p-value is {smallest_p:.3}, \
-                 not below {alpha:.2}; the placebo test cannot reject no effect",
+                "only {} placebo sets were run, so the smallest possible p-value is \
+                 {smallest_p:.3}, not below {alpha:.2}; the placebo test cannot reject no effect",
                 outcome.runs.len()
             ),
         });
@@ -372,6 +381,7 @@ pub fn analyze(
             kpi_col: spec.kpi_col.clone(),
             spend_col: spec.spend_col.clone(),
             date_format: spec.date_format.clone(),
+            delimiter: char::from(spec.delimiter).to_string(),
             missing: spec.missing.name().to_string(),
             treated: config.treated.clone(),
             test_start: config.test_start.to_string(),

@@ -145,8 +145,8 @@ pub enum GeoError {
     WindowReversed { start: NaiveDate, end: NaiveDate },
 
     #[error(
-        "test window {start} to {end} is outside the data in {path}, which covers {first} to \
-         {last}; expected a window with a pre-period before it inside the data"
+        "test window {start} to {end} is not inside the data in {path}, which covers {first} \
+         to {last}; expected --test-start after {first} and --test-end on or before {last}"
     )]
     WindowOutsideData {
         path: String,
@@ -170,10 +170,11 @@ pub enum GeoError {
 
     #[error(
         "the pre-period in {path} has {days} day(s) ({first} to {last}); expected at least \
-         {MIN_PRE_PERIOD_DAYS} days of data before --test-start"
+         {MIN_PRE_PERIOD_DAYS} days of data before --test-start{hint}"
     )]
     PreTooShort {
         path: String,
+        hint: String,
         days: usize,
         first: NaiveDate,
         last: NaiveDate,
@@ -293,6 +294,15 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
     }
 
     // Test window inside the data, with a long enough pre-period before it.
+    if config.test_start <= panel.dates[0] {
+        return Err(GeoError::WindowOutsideData {
+            path,
+            start: config.test_start,
+            end: config.test_end,
+            first: panel.dates[0],
+            last: panel.dates[panel.dates.len() - 1],
+        });
+    }
     if config.test_end < config.test_start {
         return Err(GeoError::WindowReversed {
             start: config.test_start,
@@ -331,6 +341,12 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
     if pre_days < MIN_PRE_PERIOD_DAYS {
         return Err(GeoError::PreTooShort {
             path,
+            hint: if config.pre_start.is_some() {
+                " (set --pre-start earlier, or leave it out to use all days before the test)"
+                    .to_string()
+            } else {
+                String::new()
+            },
             days: pre_days,
             first: panel.dates[pre_start],
             last: config.test_start.pred_opt().unwrap_or(config.test_start),

@@ -1135,7 +1135,10 @@ fn placebo_finding(report: &GeoReport) -> String {
             format_thousands(placebo.sets_run as f64, 0)
         )
     };
-    let mut finding = format!("Placebo test: p = {:.3} from {sets}", placebo.p_value);
+    let mut finding = match placebo.p_value {
+        Some(p_value) => format!("Placebo test: p = {p_value:.3} from {sets}"),
+        None => "Placebo test: no p-value, no placebo set could be run".to_string(),
+    };
     if placebo.sets_not_finite > 0 {
         finding.push_str(&format!(
             ", {} with a non-finite statistic not shown",
@@ -1264,7 +1267,7 @@ mod tests {
         PlaceboSummary {
             statistic: "abs_relative_lift".to_string(),
             observed_statistic,
-            p_value: (1 + at_least_as_extreme) as f64 / (1 + runs.len()) as f64,
+            p_value: Some((1 + at_least_as_extreme) as f64 / (1 + runs.len()) as f64),
             sets_possible: 1_225,
             sets_run: runs.len(),
             sets_not_finite: 0,
@@ -1299,6 +1302,7 @@ mod tests {
                 kpi_col: "orders".to_string(),
                 spend_col: None,
                 date_format: "%Y-%m-%d".to_string(),
+                delimiter: ",".to_string(),
                 missing: "error".to_string(),
                 treated: vec!["geo_48".to_string(), "geo_49".to_string()],
                 test_start: test[0].date.clone(),
@@ -1520,7 +1524,7 @@ mod tests {
         let mut report = fixture_report();
         report.inference.placebo.runs.clear();
         report.inference.placebo.sets_run = 0;
-        report.inference.placebo.p_value = 1.0;
+        report.inference.placebo.p_value = Some(1.0);
         let dir = tempfile::tempdir().unwrap();
 
         write_geo_charts(&report, dir.path()).unwrap();
@@ -1760,7 +1764,7 @@ mod tests {
         let mut no_runs = report.clone();
         no_runs.inference.placebo.runs.clear();
         no_runs.inference.placebo.sets_run = 0;
-        no_runs.inference.placebo.p_value = 1.0;
+        no_runs.inference.placebo.p_value = None;
         write_geo_charts(&no_runs, &dir.join("no_placebo_runs")).unwrap();
 
         let mut equal_runs = report.clone();

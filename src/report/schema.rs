@@ -141,8 +141,9 @@ pub struct PlaceboSummary {
     /// test window.
     pub statistic: String,
     pub observed_statistic: f64,
-    /// Rank-based p-value: (1 + placebo runs at least as extreme) ÷ (1 + placebo runs).
-    pub p_value: f64,
+    /// Rank-based p-value: (1 + placebo runs at least as extreme) ÷ (1 + placebo runs);
+    /// `None` when no placebo set could be run.
+    pub p_value: Option<f64>,
     /// Number of placebo sets possible and the number run (all of them, or a seeded sample).
     pub sets_possible: u64,
     pub sets_run: usize,
@@ -212,6 +213,8 @@ pub struct GeoParameters {
     pub kpi_col: String,
     pub spend_col: Option<String>,
     pub date_format: String,
+    /// Field separator of the panel CSV.
+    pub delimiter: String,
     /// `error` or `zero`.
     pub missing: String,
     pub treated: Vec<String>,

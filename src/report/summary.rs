@@ -23,15 +23,15 @@ pub fn geo_summary(report: &GeoReport) -> String {
     let rows: Vec<(String, String)> = [
         Some((
             "Lift".to_string(),
-            estimate_text(&estimates.relative_lift, format_percent),
+            estimate_text(&estimates.relative_lift, NumberKind::Percent),
         )),
         Some((
             format!("Incremental {kpi}"),
-            estimate_text(&estimates.incremental, format_amount),
+            estimate_text(&estimates.incremental, NumberKind::Amount),
         )),
         Some((
             "Per geo per day (ATT)".to_string(),
-            estimate_text(&estimates.att, format_amount),
+            estimate_text(&estimates.att, NumberKind::Amount),
         )),
         estimates
             .incremental_spend
@@ -39,19 +39,22 @@ pub fn geo_summary(report: &GeoReport) -> String {
         estimates
             .iroas
             .as_ref()
-            .map(|iroas| ("iROAS".to_string(), estimate_text(iroas, format_ratio))),
+            .map(|iroas| ("iROAS".to_string(), estimate_text(iroas, NumberKind::Ratio))),
         estimates.cost_per_incremental.as_ref().map(|cost| {
             (
                 format!("Cost per incremental {kpi}"),
-                estimate_text(cost, format_ratio),
+                estimate_text(cost, NumberKind::Ratio),
             )
         }),
         Some((
             "Placebo p-value".to_string(),
-            format!(
-                "{:.3} ({} control sets)",
-                report.inference.placebo.p_value, report.inference.placebo.sets_run
-            ),
+            match report.inference.placebo.p_value {
+                Some(p_value) => format!(
+                    "{p_value:.3} ({} placebo sets)",
+                    report.inference.placebo.sets_run
+                ),
+                None => "not available (no placebo set could be run)".to_string(),
+            },
         )),
         Some((
             "Pre-period fit".to_string(),
@@ -105,13 +108,34 @@ fn estimator_label(estimator: &str, intercept: bool) -> String {
     }
 }
 
-/// Formats an estimate as `point   90% CI lower to upper (method)`.
-fn estimate_text(estimate: &Estimate, format: fn(f64) -> String) -> String {
+/// How the numbers of an estimate are written.
+#[derive(Clone, Copy)]
+enum NumberKind {
+    Percent,
+    Amount,
+    Ratio,
+}
+
+/// Formats an estimate as `point   90% CI lower to upper (method)`. Amounts share one
+/// precision within the line, chosen from the largest of them.
+fn estimate_text(estimate: &Estimate, kind: NumberKind) -> String {
     let Some(point) = estimate.point else {
         return format!(
             "undefined: {}",
             estimate.undefined_reason.as_deref().unwrap_or("no value")
         );
+    };
+    let largest = estimate
+        .interval
+        .iter()
+        .flat_map(|interval| [interval.lower.abs(), interval.upper.abs()])
+        .fold(point.abs(), f64::max);
+    let format = |value: f64| -> String {
+        match kind {
+            NumberKind::Percent => format_percent(value),
+            NumberKind::Amount => format_amount_like(value, largest),
+            NumberKind::Ratio => format_ratio(value),
+        }
     };
     match &estimate.interval {
         Some(interval) => format!(
@@ -148,7 +172,12 @@ pub fn format_percent(fraction: f64) -> String {
 
 /// Formats an amount with a sign and thousands separators, without decimals from 100 on.
 pub fn format_amount(value: f64) -> String {
-    if value.abs() < 100.0 {
+    format_amount_like(value, value.abs())
+}
+
+/// Formats `value` as [`format_amount`] would format an amount of size `scale`.
+fn format_amount_like(value: f64, scale: f64) -> String {
+    if scale < 100.0 {
         return format!("{value:+.2}");
     }
     let rounded = value.abs().round() as u64;

@@ -16,6 +16,8 @@ pub enum WriteError {
     },
     #[error("{path}: cannot encode the report as JSON: {message}")]
     Json { path: PathBuf, message: String },
+    #[error("{path}: exists and is not a file, so the report cannot replace it; move it away")]
+    NotAFile { path: PathBuf },
     #[error("{0}")]
     Render(String),
 }
@@ -67,20 +69,75 @@ fn stage_and_move<T: serde::Serialize>(
     })?;
     let extra = render_extra(staging).map_err(WriteError::Render)?;
 
-    // Move them into place, the JSON report last.
-    let mut written = Vec::with_capacity(extra.len() + 1);
+    // Move them into place, the JSON report last. An earlier file of the same name is kept
+    // in the staging folder until every move has succeeded, so a failed move can put the
+    // earlier report back whole.
+    for staged in extra.iter().chain(std::iter::once(&staged_report)) {
+        let target = out.join(staged.file_name().unwrap_or_default());
+        if target.exists() && !target.is_file() {
+            return Err(WriteError::NotAFile { path: target });
+        }
+    }
+    let backup = staging.join("previous");
+    std::fs::create_dir(&backup).map_err(|source| WriteError::Io {
+        path: backup.clone(),
+        source,
+    })?;
+    let mut moved: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     for staged in extra.iter().chain(std::iter::once(&staged_report)) {
         let Some(name) = staged.file_name() else {
             continue;
         };
         let target = out.join(name);
-        std::fs::rename(staged, &target).map_err(|source| WriteError::Io {
-            path: target.clone(),
-            source,
-        })?;
-        written.push(target);
+        let result = move_into_place(staged, &target, &backup.join(name));
+        match result {
+            Ok(previous) => moved.push((target, previous)),
+            Err(error) => {
+                restore(&moved);
+                return Err(error);
+            }
+        }
     }
-    Ok(written)
+    Ok(moved.into_iter().map(|(target, _)| target).collect())
+}
+
+/// Moves `staged` to `target`, first moving an existing `target` to `backup`. Returns the
+/// backup's path when there was an earlier file.
+fn move_into_place(
+    staged: &Path,
+    target: &Path,
+    backup: &Path,
+) -> Result<Option<PathBuf>, WriteError> {
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WriteError::Io { path, source }
+    };
+    let previous = if target.exists() {
+        std::fs::rename(target, backup).map_err(io_error(target))?;
+        Some(backup.to_path_buf())
+    } else {
+        None
+    };
+    if let Err(source) = std::fs::rename(staged, target) {
+        if let Some(previous) = &previous {
+            let _ = std::fs::rename(previous, target);
+        }
+        return Err(WriteError::Io {
+            path: target.to_path_buf(),
+            source,
+        });
+    }
+    Ok(previous)
+}
+
+/// Undoes completed moves: removes each new file and puts its earlier version back.
+fn restore(moved: &[(PathBuf, Option<PathBuf>)]) {
+    for (target, previous) in moved.iter().rev() {
+        let _ = std::fs::remove_file(target);
+        if let Some(previous) = previous {
+            let _ = std::fs::rename(previous, target);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +163,35 @@ mod tests {
             .filter(|entry| entry.file_name().to_string_lossy().starts_with(".liftlab"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn folder_in_the_way_changes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let chart = |staging: &Path, text: &str| -> Result<Vec<PathBuf>, String> {
+            let path = staging.join("a.svg");
+            std::fs::write(&path, text).map_err(|error| error.to_string())?;
+            let blocked = staging.join("b.svg");
+            std::fs::write(&blocked, text).map_err(|error| error.to_string())?;
+            Ok(vec![path, blocked])
+        };
+        write_report_dir(&serde_json::json!({"run": 1}), dir.path(), |staging| {
+            chart(staging, "first")
+        })
+        .expect("first write");
+
+        // A folder where the second chart goes stops the write before anything moves.
+        std::fs::remove_file(dir.path().join("b.svg")).expect("remove");
+        std::fs::create_dir(dir.path().join("b.svg")).expect("block");
+        std::fs::write(dir.path().join("b.svg").join("x"), "x").expect("fill");
+        let result = write_report_dir(&serde_json::json!({"run": 2}), dir.path(), |staging| {
+            chart(staging, "second")
+        });
+        assert!(result.is_err());
+        let first_chart = std::fs::read_to_string(dir.path().join("a.svg")).expect("chart");
+        assert_eq!(first_chart, "first");
+        let report = std::fs::read_to_string(dir.path().join(REPORT_FILE)).expect("report");
+        assert!(report.contains("\"run\": 1"), "{report}");
     }
 
     #[test]
