@@ -168,7 +168,8 @@ fn cumulative_series_ends_at_incremental() {
             .interval
             .as_ref()
             .expect("interval");
-        assert!(interval.lower <= incremental && incremental <= interval.upper);
+        assert!(interval.lower <= incremental, "{estimator:?}");
+        assert!(incremental <= interval.upper, "{estimator:?}");
         assert_eq!(report.series.len(), PRE_DAYS + TEST_DAYS);
     }
 }

@@ -112,7 +112,7 @@ pub struct GeoArgs {
     #[arg(long, default_value_t = ',', value_name = "CHAR")]
     pub delimiter: char,
 
-    /// What to do with geo × day cells that have no row.
+    /// Handling of geo × day cells that have no row.
     #[arg(long, value_enum, default_value = "error")]
     pub missing: MissingArg,
 
@@ -132,7 +132,7 @@ pub struct GeoArgs {
     #[arg(long, value_name = "DATE")]
     pub pre_start: Option<String>,
 
-    /// How the counterfactual is built from the control geos.
+    /// Estimator that builds the counterfactual from the control geos.
     #[arg(long, value_enum, default_value = "synth")]
     pub estimator: EstimatorArg,
 

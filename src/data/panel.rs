@@ -18,7 +18,7 @@ pub const DEFAULT_DATE_FORMAT: &str = "%Y-%m-%d";
 /// How many missing cells or days an error message lists.
 const EXAMPLES_SHOWN: usize = 5;
 
-/// What to do with a geo × day cell that has no row.
+/// Policy for a geo × day cell that has no row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MissingPolicy {
     /// Reject the panel, listing the first missing cells.
@@ -37,7 +37,7 @@ impl MissingPolicy {
     }
 }
 
-/// Where a panel is and how to read it.
+/// Location and reader settings of a panel.
 #[derive(Debug, Clone)]
 pub struct PanelSpec {
     pub path: PathBuf,
@@ -368,7 +368,7 @@ fn csv_error(path: &Path, error: &csv::Error) -> DataError {
     }
 }
 
-/// Joins the first few items and says how many more there are.
+/// Joins the first few items and appends the count of the rest.
 fn list_examples(items: impl Iterator<Item = String>) -> String {
     let items: Vec<String> = items.collect();
     let shown: Vec<&str> = items

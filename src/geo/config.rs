@@ -4,18 +4,18 @@ use chrono::NaiveDate;
 
 use crate::data::Panel;
 
-/// Fewest pre-period days accepted: three weeks, so the fit sees each weekday three times and
+/// Minimum number of pre-period days: three weeks, so the fit covers each weekday three times and
 /// the default 7-day block bootstrap has three blocks to draw from.
 pub const MIN_PRE_PERIOD_DAYS: usize = 21;
 
-/// Fewest control geos accepted: a synthetic control needs a choice of donors, and the placebo
+/// Minimum number of control geos: a synthetic control needs a choice of donors, and the placebo
 /// test needs at least two control sets.
 pub const MIN_CONTROL_GEOS: usize = 2;
 
-/// Fewest bootstrap resamples accepted.
+/// Minimum number of bootstrap resamples.
 pub const MIN_RESAMPLES: usize = 100;
 
-/// How the counterfactual of the treated geos is built from the control geos.
+/// Estimator of the treated geos' counterfactual from the control geos.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Estimator {
     /// Synthetic control: non-negative donor weights that sum to one. With `intercept`, the
@@ -45,7 +45,7 @@ impl Estimator {
     }
 }
 
-/// Which bootstrap interval is reported as the primary one.
+/// Bootstrap interval method reported as the primary one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntervalMethod {
     Bca,
@@ -62,7 +62,7 @@ impl IntervalMethod {
     }
 }
 
-/// Which bootstrap gives the primary intervals.
+/// Bootstrap scheme behind the primary intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BootstrapScheme {
     /// Resample the test-window error paths of placebo sets (see `geo::bootstrap`).

@@ -55,7 +55,7 @@ pub fn set_statistic(gaps: &[f64], counterfactual_test_total: f64, pre_days: usi
 
 /// Runs the placebo test over control sets of `set_size` geos.
 ///
-/// `controls` holds the control geos' series over the analysis days. When there are more than
+/// `controls` contains the control geos' series over the analysis days. When there are more than
 /// `max_sets` possible sets, a sample of `max_sets` distinct sets is drawn with `seed`.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
@@ -166,7 +166,7 @@ pub fn binomial(n: u64, k: u64) -> u64 {
     value as u64
 }
 
-/// All `k`-subsets of `0..n` in lexicographic order.
+/// Returns all `k`-subsets of `0..n` in lexicographic order.
 fn all_subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
     let mut subsets = Vec::new();
     if k == 0 || k > n {
@@ -185,7 +185,7 @@ fn all_subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
     }
 }
 
-/// `count` distinct random `k`-subsets of `0..n`, each sorted, in the order drawn.
+/// Draws `count` distinct random `k`-subsets of `0..n`, each sorted, in the order drawn.
 fn sample_subsets(n: usize, k: usize, count: usize, seed: u64) -> Vec<Vec<usize>> {
     let mut rng = stream(seed, u64::MAX);
     let mut seen = std::collections::HashSet::new();

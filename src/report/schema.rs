@@ -40,7 +40,7 @@ pub struct Interval {
 
 /// A point estimate with its primary interval and any other intervals computed for it.
 ///
-/// `point` is `None` only when the quantity is undefined, and then `undefined_reason` says why.
+/// `point` is `None` only when the quantity is undefined, and then `undefined_reason` gives the reason.
 /// `interval` is `None` when the point is undefined or no interval could be computed.
 /// `interval_note`, when set, says why an interval is missing or why some were left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ pub struct DonorWeight {
     pub weight: f64,
 }
 
-/// How well the counterfactual tracks the treated geos before the test.
+/// Diagnostics of the counterfactual's fit to the treated geos before the test.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeoDiagnostics {
     /// Coefficient of determination of the pre-period fit of the treated total.

@@ -108,7 +108,7 @@ fn estimator_label(estimator: &str, intercept: bool) -> String {
     }
 }
 
-/// How the numbers of an estimate are written.
+/// Number format of an estimate's point and interval.
 #[derive(Clone, Copy)]
 enum NumberKind {
     Percent,

@@ -45,7 +45,7 @@ pub fn write_report_dir<T: serde::Serialize>(
     std::fs::create_dir(&staging).map_err(io_error(&staging))?;
 
     let result = stage_and_move(report, out, &staging, render_extra);
-    // The staging folder is empty after a success; after a failure it holds partial files.
+    // The staging folder is empty after a success; after a failure it contains partial files.
     let _ = std::fs::remove_dir_all(&staging);
     result
 }
