@@ -1,17 +1,23 @@
-//! Resampling engine: seeded random streams, the moving-block bootstrap and bootstrap
-//! confidence intervals.
+//! Resampling engine: seeded random streams, the moving-block bootstrap, the unit-level
+//! bootstrap of two arms and bootstrap confidence intervals.
 //!
 //! Every resample draws from its own ChaCha8 stream, selected by the run's seed and the
 //! resample's index ([`stream`]), so the numbers do not depend on how many threads run the
 //! resamples or in which order they finish.
 
 mod interval;
+pub mod units;
+mod weights;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 pub use interval::{
     BcaAdjustment, bca, bca_adjustment, jackknife_acceleration, percentile, quantile,
+};
+pub use units::{
+    AtomTable, BootstrapSpec, Draws, Scheme, Sums, TwoArmStatistic, bootstrap_two_arms,
+    influence_acceleration,
 };
 
 /// Returns the random stream of resample `index` under `seed`: ChaCha8 seeded from `seed`,

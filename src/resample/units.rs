@@ -1,0 +1,1042 @@
+//! Unit-level bootstrap of two independent arms, control and treatment, for lift statistics.
+//!
+//! Each arm is an [`AtomTable`]: the distinct rows of its moment columns (for example `[y]`
+//! for a mean, `[numerator, denominator]` for a ratio metric, `[y, x]` for CUPED), each with
+//! the number of units that share it. A distinct row is an atom. A resample gives every atom
+//! an integer weight, the number of times its units are drawn, and the statistic sees only
+//! each arm's weighted sums ([`Sums`]). So one resample costs O(atoms), however many units
+//! the atoms stand for.
+//!
+//! Two schemes draw the weights ([`Scheme`]):
+//!
+//! - Poisson: every unit's weight is Poisson(1), independently, so an atom of `c` units gets
+//!   Poisson(c) and the arm sizes vary between resamples. This is the Poisson bootstrap
+//!   (Najmi 2015, "An introduction to the Poisson bootstrap", The Unofficial Google Data
+//!   Science Blog). Its replicates match the classical bootstrap's to first order.
+//! - Multinomial: each arm's n units are drawn n times with replacement, the classical
+//!   bootstrap of Efron (1979), so the arm sizes are fixed. The atom weights come from the
+//!   conditional binomial method (the one GSL's `gsl_ran_multinomial` uses): atom i gets
+//!   Binomial(units still to place, cᵢ ÷ units of atoms i and after).
+//!
+//! Resample b draws both arms from [`stream`]`(seed, b)`, control first, so the replicates do
+//! not depend on the number of threads.
+//!
+//! [`influence_acceleration`] gives the BCa acceleration from the statistic's empirical
+//! influence values, at one statistic evaluation per atom.
+
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Poisson};
+use rayon::prelude::*;
+
+use super::stream;
+use super::weights::{ConditionalBinomial, UnitPoisson};
+use crate::progress::Progress;
+
+/// Unit-level data of one arm: distinct rows of `columns` moment columns (atoms), each with
+/// the number of units that share it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtomTable {
+    columns: usize,
+    /// Row-major values, `columns` per atom.
+    values: Vec<f64>,
+    /// Units per atom, each at least 1.
+    counts: Vec<u64>,
+}
+
+impl AtomTable {
+    /// Creates an empty table of `columns` moment columns.
+    pub fn new(columns: usize) -> Self {
+        Self {
+            columns,
+            values: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+
+    /// Builds a table from one row per unit, collapsing rows with identical bit patterns into
+    /// one atom.
+    ///
+    /// Atoms are sorted by their rows' bit patterns (`f64::to_bits`, compared column by
+    /// column), so the table does not depend on the order of `rows`. Because rows are compared
+    /// by bits, `0.0` and `-0.0` are separate atoms, and so are NaNs with different payloads.
+    ///
+    /// # Panics
+    ///
+    /// Panics if a row does not have `columns` values.
+    pub fn from_rows(columns: usize, rows: impl Iterator<Item = Vec<f64>>) -> Self {
+        let mut bits: Vec<u64> = Vec::new();
+        let mut units = 0;
+        for row in rows {
+            assert_eq!(
+                row.len(),
+                columns,
+                "row {units} has {} values but the table has {columns} columns",
+                row.len()
+            );
+            bits.extend(row.iter().map(|value| value.to_bits()));
+            units += 1;
+        }
+
+        let key = |unit: &usize| &bits[unit * columns..(unit + 1) * columns];
+        let mut order: Vec<usize> = (0..units).collect();
+        order.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+
+        let mut table = Self::new(columns);
+        for group in order.chunk_by(|a, b| key(a) == key(b)) {
+            let row = key(&group[0]);
+            table
+                .values
+                .extend(row.iter().map(|bits| f64::from_bits(*bits)));
+            table.counts.push(group.len() as u64);
+        }
+        table
+    }
+
+    /// Appends an atom of `count` identical units without merging it with an equal row
+    /// already present, for callers that aggregate rows themselves. A `count` of zero adds
+    /// nothing.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `row` does not have `columns` values.
+    pub fn push(&mut self, row: &[f64], count: u64) {
+        assert_eq!(
+            row.len(),
+            self.columns,
+            "row has {} values but the table has {} columns",
+            row.len(),
+            self.columns
+        );
+        if count == 0 {
+            return;
+        }
+        self.values.extend_from_slice(row);
+        self.counts.push(count);
+    }
+
+    /// Returns the number of units, saturating at `u64::MAX`.
+    pub fn units(&self) -> u64 {
+        self.counts
+            .iter()
+            .fold(0_u64, |total, count| total.saturating_add(*count))
+    }
+
+    /// Returns the number of atoms (distinct rows).
+    pub fn atoms(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn columns(&self) -> usize {
+        self.columns
+    }
+
+    /// Returns the atoms as `(row, units)` pairs, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[f64], u64)> {
+        (0..self.atoms()).map(|atom| (self.row(atom), self.counts[atom]))
+    }
+
+    /// Returns the sums of the original sample, in which every unit has weight 1.
+    pub fn sums(&self) -> Sums {
+        let mut sums = Sums::zeros(self.columns);
+        for (row, count) in self.iter() {
+            sums.add_row(row, count as f64);
+        }
+        sums
+    }
+
+    fn row(&self, atom: usize) -> &[f64] {
+        &self.values[atom * self.columns..(atom + 1) * self.columns]
+    }
+}
+
+/// Weighted sums of one arm's `k` moment columns in one resample: with unit weights `w`, the
+/// total weight (units drawn), `Σ w·xᵢ` per column and `Σ w·xᵢ·xⱼ` for `i ≤ j`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sums {
+    /// Total weight `Σ w`, the number of units drawn.
+    pub weight: f64,
+    /// `Σ w·xᵢ` for each column `i`.
+    pub first: Vec<f64>,
+    /// `Σ w·xᵢ·xⱼ` for `i ≤ j`, the upper triangle in row-major order:
+    /// `(0, 0), (0, 1), …, (0, k−1), (1, 1), …, (k−1, k−1)`. See [`Sums::product`].
+    pub second: Vec<f64>,
+}
+
+impl Sums {
+    /// Creates all-zero sums for `columns` columns.
+    pub fn zeros(columns: usize) -> Self {
+        Self {
+            weight: 0.0,
+            first: vec![0.0; columns],
+            second: vec![0.0; columns * (columns + 1) / 2],
+        }
+    }
+
+    /// Returns `Σ w·xᵢ·xⱼ`, in either order of `i` and `j`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `i` or `j` is not a column.
+    pub fn product(&self, i: usize, j: usize) -> f64 {
+        let columns = self.first.len();
+        assert!(
+            i < columns && j < columns,
+            "column ({i}, {j}) out of range for {columns} columns"
+        );
+        self.second[product_index(columns, i.min(j), i.max(j))]
+    }
+
+    /// Returns the weighted mean of `column`, or `None` when the total weight is zero.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `column` is not a column.
+    pub fn mean(&self, column: usize) -> Option<f64> {
+        (self.weight > 0.0).then(|| self.first[column] / self.weight)
+    }
+
+    /// Adds one row with weight `weight`.
+    fn add_row(&mut self, row: &[f64], weight: f64) {
+        self.weight += weight;
+        let mut index = 0;
+        for (i, x) in row.iter().enumerate() {
+            self.first[i] += weight * x;
+            for y in &row[i..] {
+                self.second[index] += weight * x * y;
+                index += 1;
+            }
+        }
+    }
+}
+
+/// Index of `(i, j)`, `i ≤ j`, in the row-major upper triangle of a `columns`-square matrix.
+fn product_index(columns: usize, i: usize, j: usize) -> usize {
+    i * (2 * columns - i + 1) / 2 + (j - i)
+}
+
+/// How a resample draws the units of each arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Every unit's weight is Poisson(1), independently, so arm sizes vary.
+    Poisson,
+    /// Each arm's n units are drawn n times with replacement, so arm sizes are fixed.
+    Multinomial,
+}
+
+/// Settings of [`bootstrap_two_arms`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BootstrapSpec {
+    pub resamples: usize,
+    pub seed: u64,
+    pub scheme: Scheme,
+}
+
+/// A lift statistic computed from the control arm's sums and the treatment arm's sums.
+/// `None` means undefined for those sums, for example a mean of an arm with no units drawn.
+pub type TwoArmStatistic = dyn Fn(&Sums, &Sums) -> Option<f64> + Sync;
+
+/// Replicates of a bootstrap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draws {
+    /// Finite replicates, in resample order.
+    pub values: Vec<f64>,
+    /// Resamples whose statistic was undefined or not finite.
+    pub non_finite: usize,
+}
+
+impl Draws {
+    /// Returns the finite replicates sorted ascending, as [`super::percentile`] and
+    /// [`super::bca`] take them.
+    pub fn sorted(&self) -> Vec<f64> {
+        let mut sorted = self.values.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        sorted
+    }
+}
+
+/// Largest number of units in an arm that the bootstrap accepts: weights and sums are `f64`,
+/// which hold every integer up to 2⁵³.
+const MAX_UNITS: u64 = 1 << 53;
+
+/// Upper bound on the number of chunks that the resamples are split into for the thread pool.
+/// Progress advances once per chunk.
+const MAX_CHUNKS: usize = 256;
+
+/// Bootstraps `statistic` over two independent arms: in every resample, draws each arm's units
+/// with replacement under `spec.scheme` and evaluates the statistic on the arms' weighted sums.
+///
+/// Resample b draws from [`stream`]`(spec.seed, b)`, so the draws are identical whatever the
+/// number of threads. Resamples run in parallel, in chunks, and `progress` advances once per
+/// chunk.
+///
+/// An arm with no units, or with more than 2⁵³ units, makes every resample non-finite, and so
+/// does a statistic that returns `None` or a value that is not finite.
+pub fn bootstrap_two_arms(
+    control: &AtomTable,
+    treatment: &AtomTable,
+    spec: &BootstrapSpec,
+    statistic: &TwoArmStatistic,
+    progress: &dyn Progress,
+) -> Draws {
+    let resamples = spec.resamples;
+    progress.start("bootstrap", resamples as u64);
+
+    let (Some(control_arm), Some(treatment_arm)) = (
+        PreparedArm::new(control, spec.scheme),
+        PreparedArm::new(treatment, spec.scheme),
+    ) else {
+        progress.advance(resamples as u64);
+        progress.finish();
+        return Draws {
+            values: Vec::new(),
+            non_finite: resamples,
+        };
+    };
+
+    let chunk_len = resamples.div_ceil(MAX_CHUNKS).max(1);
+    let chunks: Vec<Draws> = (0..resamples.div_ceil(chunk_len))
+        .into_par_iter()
+        .map(|chunk| {
+            let start = chunk * chunk_len;
+            let end = (start + chunk_len).min(resamples);
+            let mut buffers = ResampleBuffers::new(&control_arm, &treatment_arm);
+            let mut draws = Draws {
+                values: Vec::with_capacity(end - start),
+                non_finite: 0,
+            };
+
+            for index in start..end {
+                let mut rng = stream(spec.seed, index as u64);
+                control_arm.resample(&mut rng, &mut buffers.totals, &mut buffers.control);
+                treatment_arm.resample(&mut rng, &mut buffers.totals, &mut buffers.treatment);
+                match statistic(&buffers.control, &buffers.treatment) {
+                    Some(value) if value.is_finite() => draws.values.push(value),
+                    _ => draws.non_finite += 1,
+                }
+            }
+
+            progress.advance((end - start) as u64);
+            draws
+        })
+        .collect();
+
+    let mut draws = Draws {
+        values: Vec::with_capacity(resamples),
+        non_finite: 0,
+    };
+    for chunk in chunks {
+        draws.values.extend(chunk.values);
+        draws.non_finite += chunk.non_finite;
+    }
+    progress.finish();
+    draws
+}
+
+/// Per-chunk buffers, so that the resample loop does not allocate.
+struct ResampleBuffers {
+    /// Moment totals of one arm, laid out as [`PreparedArm::moments`].
+    totals: Vec<f64>,
+    control: Sums,
+    treatment: Sums,
+}
+
+impl ResampleBuffers {
+    fn new(control: &PreparedArm, treatment: &PreparedArm) -> Self {
+        Self {
+            totals: vec![0.0; control.width.max(treatment.width)],
+            control: Sums::zeros(control.columns),
+            treatment: Sums::zeros(treatment.columns),
+        }
+    }
+}
+
+/// One arm laid out for the resample loop.
+struct PreparedArm {
+    columns: usize,
+    /// Length of an atom's moment vector: `1 + k + k(k+1)/2` for `k` columns.
+    width: usize,
+    /// Each atom's moment vector `[1, x₀, …, x_{k−1}, x₀x₀, x₀x₁, …]`, atom-major, in the
+    /// order of [`Sums`]. Atoms of one unit come first.
+    moments: Vec<f64>,
+    units: u64,
+    sampler: WeightSampler,
+}
+
+enum WeightSampler {
+    Poisson {
+        /// Sampler of the atoms of one unit, the first `single_unit_atoms`.
+        unit: UnitPoisson,
+        single_unit_atoms: usize,
+        /// Poisson(c) samplers of the other atoms, in order.
+        others: Vec<Poisson<f64>>,
+    },
+    Multinomial {
+        /// Each atom's binomial given the units left to place.
+        conditionals: Vec<ConditionalBinomial>,
+    },
+}
+
+impl PreparedArm {
+    /// Lays out `table`, or returns `None` when it has no units or more than [`MAX_UNITS`].
+    fn new(table: &AtomTable, scheme: Scheme) -> Option<Self> {
+        let units = table.units();
+        if units == 0 || units > MAX_UNITS {
+            return None;
+        }
+        let columns = table.columns();
+        let width = 1 + columns + columns * (columns + 1) / 2;
+
+        // Atoms of one unit first, so that the Poisson scheme runs them in one tight loop.
+        let mut order: Vec<usize> = (0..table.atoms()).collect();
+        order.sort_by_key(|atom| table.counts[*atom] != 1);
+
+        let mut moments = Vec::with_capacity(order.len() * width);
+        let mut counts = Vec::with_capacity(order.len());
+        for atom in order {
+            let mut vector = Sums::zeros(columns);
+            vector.add_row(table.row(atom), 1.0);
+            moments.push(1.0);
+            moments.extend_from_slice(&vector.first);
+            moments.extend_from_slice(&vector.second);
+            counts.push(table.counts[atom]);
+        }
+
+        let sampler = match scheme {
+            Scheme::Poisson => {
+                let single_unit_atoms = counts.iter().take_while(|count| **count == 1).count();
+                let others = counts[single_unit_atoms..]
+                    .iter()
+                    .map(|count| Poisson::new(*count as f64))
+                    .collect::<Result<Vec<_>, _>>()
+                    .ok()?;
+                WeightSampler::Poisson {
+                    unit: UnitPoisson::new(),
+                    single_unit_atoms,
+                    others,
+                }
+            }
+            Scheme::Multinomial => {
+                let mut remaining = units;
+                let mut conditionals = Vec::with_capacity(counts.len());
+                for count in &counts {
+                    conditionals.push(ConditionalBinomial::new(*count, remaining));
+                    remaining -= count;
+                }
+                WeightSampler::Multinomial { conditionals }
+            }
+        };
+
+        Some(Self {
+            columns,
+            width,
+            moments,
+            units,
+            sampler,
+        })
+    }
+
+    /// Draws this arm's atom weights from `rng` and writes the weighted sums to `sums`.
+    /// `totals` is scratch space of at least `width` values.
+    fn resample(&self, rng: &mut ChaCha8Rng, totals: &mut [f64], sums: &mut Sums) {
+        let totals = &mut totals[..self.width];
+        totals.fill(0.0);
+
+        match &self.sampler {
+            WeightSampler::Poisson {
+                unit,
+                single_unit_atoms,
+                others,
+            } => {
+                let split = single_unit_atoms * self.width;
+                let (single, multiple) = self.moments.split_at(split);
+                accumulate(single, self.width, totals, |_| unit.sample(rng) as f64);
+                accumulate(multiple, self.width, totals, |atom| {
+                    others[atom].sample(rng)
+                });
+            }
+            WeightSampler::Multinomial { conditionals } => {
+                let mut remaining = self.units;
+                accumulate(&self.moments, self.width, totals, |atom| {
+                    let weight = conditionals[atom].sample(remaining, rng);
+                    remaining -= weight;
+                    weight as f64
+                });
+            }
+        }
+
+        sums.weight = totals[0];
+        sums.first.copy_from_slice(&totals[1..1 + self.columns]);
+        sums.second.copy_from_slice(&totals[1 + self.columns..]);
+    }
+}
+
+/// Adds `weight(atom) · moments of atom` to `totals` for every atom of `moments`, with the
+/// common widths (1, 2 and 3 columns) unrolled at compile time.
+#[inline]
+fn accumulate(moments: &[f64], width: usize, totals: &mut [f64], weight: impl FnMut(usize) -> f64) {
+    match width {
+        3 => accumulate_fixed::<3>(moments, totals, weight),
+        6 => accumulate_fixed::<6>(moments, totals, weight),
+        10 => accumulate_fixed::<10>(moments, totals, weight),
+        _ => {
+            let mut weight = weight;
+            for (atom, vector) in moments.chunks_exact(width).enumerate() {
+                let w = weight(atom);
+                for (total, moment) in totals.iter_mut().zip(vector) {
+                    *total += w * moment;
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn accumulate_fixed<const W: usize>(
+    moments: &[f64],
+    totals: &mut [f64],
+    mut weight: impl FnMut(usize) -> f64,
+) {
+    let mut sums = [0.0; W];
+    for (atom, vector) in moments.chunks_exact(W).enumerate() {
+        let w = weight(atom);
+        for d in 0..W {
+            sums[d] += w * vector[d];
+        }
+    }
+    for (total, sum) in totals.iter_mut().zip(sums) {
+        *total += sum;
+    }
+}
+
+/// Step of the forward difference in [`influence_acceleration`], as a share of the arm's units.
+const INFLUENCE_STEP: f64 = 1e-6;
+
+/// Returns the BCa acceleration of a two-arm statistic from its empirical influence values
+/// (the infinitesimal jackknife), at one statistic evaluation per atom.
+///
+/// Unit i of an arm of n units has the influence value `Uᵢ = Dᵢ − Σⱼ Dⱼ / n`, with `Dᵢ` the
+/// derivative of the statistic with respect to the unit's weight at the original weights
+/// (all 1) and the sum over the arm's units. The units of one atom share its value. Then
+///
+/// ```text
+/// a = Σᵢ Uᵢ³ ÷ (6 (Σᵢ Uᵢ²)^{3/2})
+/// ```
+///
+/// with both sums over the units of both arms: Efron & Tibshirani (1993), *An Introduction to
+/// the Bootstrap*, eq. 14.15, with influence values in place of jackknife differences.
+///
+/// Scale and sign: `Uᵢ` is the unit's influence function divided by its arm's size, so that
+/// `T* − T ≈ Σᵢ (w*ᵢ − 1) Uᵢ` over both arms, and it is positive when the unit pulls the
+/// statistic up, as `θ̄ − θ₍ᵢ₎` is in [`super::jackknife_acceleration`]. For the difference
+/// of means `ȳ_t − ȳ_c`, a treated unit has `Uᵢ = (yᵢ − ȳ_t) ÷ n_t` and a control unit
+/// `Uᵢ = −(yᵢ − ȳ_c) ÷ n_c`.
+///
+/// `Dᵢ` is a forward difference with step `10⁻⁶ · n` on the atom's weight. For a statistic of
+/// the arms' means, such as a difference or a ratio of means, this scales every `Dᵢ` by about
+/// the same factor `1 ÷ (1 + 10⁻⁶)`, to which `a` is invariant.
+///
+/// Returns `None` when an arm has no units or the statistic is undefined or not finite at the
+/// original sums or at a perturbed one. Returns `Some(0.0)` when every influence value is 0.
+pub fn influence_acceleration(
+    control: &AtomTable,
+    treatment: &AtomTable,
+    statistic: &TwoArmStatistic,
+) -> Option<f64> {
+    if control.units() == 0 || treatment.units() == 0 {
+        return None;
+    }
+    let control_sums = control.sums();
+    let treatment_sums = treatment.sums();
+    let estimate = finite(statistic(&control_sums, &treatment_sums))?;
+
+    let control_derivatives = atom_derivatives(control, &control_sums, estimate, |sums| {
+        statistic(sums, &treatment_sums)
+    })?;
+    let treatment_derivatives = atom_derivatives(treatment, &treatment_sums, estimate, |sums| {
+        statistic(&control_sums, sums)
+    })?;
+
+    let mut squares = 0.0;
+    let mut cubes = 0.0;
+    for (table, derivatives) in [
+        (control, &control_derivatives),
+        (treatment, &treatment_derivatives),
+    ] {
+        let units = table.units() as f64;
+        let mean = table
+            .counts
+            .iter()
+            .zip(derivatives)
+            .map(|(count, derivative)| *count as f64 * derivative)
+            .sum::<f64>()
+            / units;
+        for (count, derivative) in table.counts.iter().zip(derivatives) {
+            let influence = derivative - mean;
+            squares += *count as f64 * influence * influence;
+            cubes += *count as f64 * influence * influence * influence;
+        }
+    }
+
+    if squares <= 0.0 {
+        return Some(0.0);
+    }
+    finite(Some(cubes / (6.0 * squares.powf(1.5))))
+}
+
+/// Returns the forward-difference derivative of `evaluate` with respect to each atom's weight
+/// in `table`, or `None` when an evaluation is undefined or not finite.
+fn atom_derivatives(
+    table: &AtomTable,
+    sums: &Sums,
+    estimate: f64,
+    evaluate: impl Fn(&Sums) -> Option<f64>,
+) -> Option<Vec<f64>> {
+    let step = INFLUENCE_STEP * table.units() as f64;
+    let mut perturbed = sums.clone();
+    let mut derivatives = Vec::with_capacity(table.atoms());
+    for atom in 0..table.atoms() {
+        perturbed.clone_from(sums);
+        perturbed.add_row(table.row(atom), step);
+        let value = finite(evaluate(&perturbed))?;
+        derivatives.push((value - estimate) / step);
+    }
+    Some(derivatives)
+}
+
+fn finite(value: Option<f64>) -> Option<f64> {
+    value.filter(|value| value.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_distr::Normal;
+
+    use super::*;
+    use crate::progress::NoProgress;
+
+    fn difference_of_means(control: &Sums, treatment: &Sums) -> Option<f64> {
+        Some(treatment.mean(0)? - control.mean(0)?)
+    }
+
+    fn normal_sample(seed: u64, n: usize, mean: f64, sd: f64) -> Vec<f64> {
+        let normal = Normal::new(mean, sd).expect("valid normal");
+        let mut rng = stream(seed, 0);
+        (0..n).map(|_| normal.sample(&mut rng)).collect()
+    }
+
+    fn table_of(values: &[f64]) -> AtomTable {
+        AtomTable::from_rows(1, values.iter().map(|value| vec![*value]))
+    }
+
+    fn binary_table(units: u64, ones: u64) -> AtomTable {
+        let mut table = AtomTable::new(1);
+        table.push(&[0.0], units - ones);
+        table.push(&[1.0], ones);
+        table
+    }
+
+    fn spec(resamples: usize, seed: u64, scheme: Scheme) -> BootstrapSpec {
+        BootstrapSpec {
+            resamples,
+            seed,
+            scheme,
+        }
+    }
+
+    fn mean_and_variance(values: &[f64]) -> (f64, f64) {
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
+        (mean, variance)
+    }
+
+    fn standard_deviation(values: &[f64]) -> f64 {
+        mean_and_variance(values).1.sqrt()
+    }
+
+    #[test]
+    fn atoms_collapse_identical_rows() {
+        let rows = vec![
+            vec![2.0, 1.0],
+            vec![1.0, 5.0],
+            vec![2.0, 1.0],
+            vec![1.0, 5.0],
+            vec![2.0, 1.0],
+            vec![3.0, 0.0],
+        ];
+        let table = AtomTable::from_rows(2, rows.clone().into_iter());
+        assert_eq!(table.atoms(), 3);
+        assert_eq!(table.units(), 6);
+        assert_eq!(table.columns(), 2);
+        let atoms: Vec<(Vec<f64>, u64)> = table.iter().map(|(row, n)| (row.to_vec(), n)).collect();
+        assert_eq!(
+            atoms,
+            vec![
+                (vec![1.0, 5.0], 2),
+                (vec![2.0, 1.0], 3),
+                (vec![3.0, 0.0], 1)
+            ]
+        );
+
+        // Row order does not change the table.
+        let reversed = AtomTable::from_rows(2, rows.into_iter().rev());
+        assert_eq!(reversed, table);
+    }
+
+    #[test]
+    fn atoms_keep_signed_zero_apart() {
+        let table = table_of(&[0.0, -0.0, 0.0]);
+        assert_eq!(table.atoms(), 2);
+        assert_eq!(table.units(), 3);
+    }
+
+    #[test]
+    fn push_appends_and_skips_zero_count() {
+        let mut table = AtomTable::new(1);
+        table.push(&[1.0], 4);
+        table.push(&[1.0], 2);
+        table.push(&[7.0], 0);
+        assert_eq!(table.atoms(), 2);
+        assert_eq!(table.units(), 6);
+    }
+
+    #[test]
+    fn sums_match_direct_sums() {
+        let table = AtomTable::from_rows(
+            2,
+            [vec![1.0, 2.0], vec![3.0, -1.0], vec![1.0, 2.0]].into_iter(),
+        );
+        let sums = table.sums();
+        assert_eq!(sums.weight, 3.0);
+        assert_eq!(sums.first, vec![5.0, 3.0]);
+        // Σx², Σxy, Σy² over (1, 2), (3, −1), (1, 2).
+        assert_eq!(sums.second, vec![11.0, 1.0, 9.0]);
+        assert_eq!(sums.product(1, 0), 1.0);
+        assert_eq!(sums.mean(0), Some(5.0 / 3.0));
+        assert_eq!(Sums::zeros(1).mean(0), None);
+    }
+
+    #[test]
+    fn poisson_weights_have_unit_mean_and_variance() {
+        // Column 0 marks the atoms of one unit and column 1 the atoms of several units, so the
+        // statistic's two sums are the total weights drawn by each sampler.
+        let mut table = AtomTable::new(2);
+        for _ in 0..500 {
+            table.push(&[1.0, 0.0], 1);
+        }
+        for count in [2, 5, 40, 1000] {
+            table.push(&[0.0, 1.0], count);
+        }
+        let resamples = 20_000;
+
+        for (column, units) in [(0, 500.0), (1, 1047.0)] {
+            let statistic = move |control: &Sums, _: &Sums| Some(control.first[column]);
+            let draws = bootstrap_two_arms(
+                &table,
+                &table,
+                &spec(resamples, 21, Scheme::Poisson),
+                &statistic,
+                &NoProgress,
+            );
+            let (mean, variance) = mean_and_variance(&draws.values);
+
+            // A total of Poisson(units): mean and variance both `units`. The sample variance
+            // of Poisson(λ) has variance (2λ² + λ) ÷ R, from the fourth cumulant λ.
+            let r = resamples as f64;
+            let mean_error = (units / r).sqrt();
+            let variance_error = ((2.0 * units * units + units) / r).sqrt();
+            assert!(
+                (mean - units).abs() < 4.0 * mean_error,
+                "column {column}: mean {mean}, expected {units}"
+            );
+            assert!(
+                (variance - units).abs() < 4.0 * variance_error,
+                "column {column}: variance {variance}, expected {units}"
+            );
+        }
+    }
+
+    #[test]
+    fn multinomial_keeps_arm_size() {
+        let control = table_of(&normal_sample(1, 3000, 0.0, 1.0));
+        let mut treatment = binary_table(10_000, 700);
+        treatment.push(&[2.5], 3);
+        let resamples = 2000;
+        let scheme = spec(resamples, 22, Scheme::Multinomial);
+
+        let control_size = |control: &Sums, _: &Sums| Some(control.weight);
+        let draws = bootstrap_two_arms(&control, &treatment, &scheme, &control_size, &NoProgress);
+        assert_eq!(draws.values.len(), resamples);
+        assert!(draws.values.iter().all(|weight| *weight == 3000.0));
+
+        let treatment_size = |_: &Sums, treatment: &Sums| Some(treatment.weight);
+        let draws = bootstrap_two_arms(&control, &treatment, &scheme, &treatment_size, &NoProgress);
+        assert!(draws.values.iter().all(|weight| *weight == 10_003.0));
+
+        // With fixed size, the units drawn from the 700 ones of 10,000 are Binomial(10,000, 0.07).
+        let binary = binary_table(10_000, 700);
+        let ones = |_: &Sums, treatment: &Sums| Some(treatment.first[0]);
+        let draws = bootstrap_two_arms(&control, &binary, &scheme, &ones, &NoProgress);
+        let (mean, variance) = mean_and_variance(&draws.values);
+        let expected_variance = 10_000.0 * 0.07 * 0.93;
+        let r = resamples as f64;
+        assert!(
+            (mean - 700.0).abs() < 4.0 * (expected_variance / r).sqrt(),
+            "mean {mean}"
+        );
+        assert!(
+            (variance - expected_variance).abs() < 4.0 * expected_variance * (2.0 / r).sqrt(),
+            "variance {variance}, expected {expected_variance}"
+        );
+    }
+
+    #[test]
+    fn same_seed_same_draws_across_threads() {
+        let control = table_of(&normal_sample(2, 5000, 1.0, 2.0));
+        let mut treatment = table_of(&normal_sample(3, 4000, 1.2, 2.0));
+        treatment.push(&[1.0], 300);
+        let statistic = difference_of_means;
+
+        for scheme in [Scheme::Poisson, Scheme::Multinomial] {
+            let run = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .expect("thread pool");
+                pool.install(|| {
+                    bootstrap_two_arms(
+                        &control,
+                        &treatment,
+                        &spec(1000, 23, scheme),
+                        &statistic,
+                        &NoProgress,
+                    )
+                })
+            };
+            let one = run(1);
+            let two = run(2);
+            assert_eq!(one.values.len(), 1000, "{scheme:?}");
+            assert_eq!(one, two, "{scheme:?}");
+        }
+    }
+
+    #[test]
+    fn seeds_change_draws() {
+        let control = table_of(&normal_sample(2, 500, 0.0, 1.0));
+        let treatment = table_of(&normal_sample(3, 500, 0.0, 1.0));
+        let first = bootstrap_two_arms(
+            &control,
+            &treatment,
+            &spec(50, 1, Scheme::Poisson),
+            &difference_of_means,
+            &NoProgress,
+        );
+        let second = bootstrap_two_arms(
+            &control,
+            &treatment,
+            &spec(50, 2, Scheme::Poisson),
+            &difference_of_means,
+            &NoProgress,
+        );
+        assert_ne!(first.values, second.values);
+    }
+
+    #[test]
+    fn difference_sd_matches_analytic() {
+        let control_values = normal_sample(4, 20_000, 10.0, 3.0);
+        let treatment_values = normal_sample(5, 15_000, 10.5, 4.0);
+        let analytic = (mean_and_variance(&control_values).1 / 20_000.0
+            + mean_and_variance(&treatment_values).1 / 15_000.0)
+            .sqrt();
+        let control = table_of(&control_values);
+        let treatment = table_of(&treatment_values);
+
+        // 4,000 resamples estimate a standard deviation to about 1.1% (1 ÷ √(2R)).
+        for scheme in [Scheme::Poisson, Scheme::Multinomial] {
+            let draws = bootstrap_two_arms(
+                &control,
+                &treatment,
+                &spec(4000, 24, scheme),
+                &difference_of_means,
+                &NoProgress,
+            );
+            assert_eq!(draws.non_finite, 0);
+            let ratio = standard_deviation(&draws.values) / analytic;
+            assert!((ratio - 1.0).abs() < 0.05, "{scheme:?}: ratio {ratio}");
+        }
+    }
+
+    #[test]
+    fn proportion_interval_matches_wald_width() {
+        let n = 20_000.0;
+        let control = binary_table(20_000, 1000);
+        let treatment = binary_table(20_000, 1200);
+        let (p1, p2): (f64, f64) = (0.05, 0.06);
+        let wald_width = 2.0 * 1.959_964 * (p1 * (1.0 - p1) / n + p2 * (1.0 - p2) / n).sqrt();
+
+        for scheme in [Scheme::Poisson, Scheme::Multinomial] {
+            let draws = bootstrap_two_arms(
+                &control,
+                &treatment,
+                &spec(10_000, 25, scheme),
+                &difference_of_means,
+                &NoProgress,
+            );
+            let (lower, upper) = super::super::percentile(&draws.sorted(), 0.95).expect("interval");
+            let ratio = (upper - lower) / wald_width;
+            assert!((ratio - 1.0).abs() < 0.05, "{scheme:?}: ratio {ratio}");
+            assert!(
+                lower < 0.01 && upper > 0.01,
+                "{scheme:?}: ({lower}, {upper})"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_arm_gives_all_non_finite() {
+        let empty = AtomTable::new(1);
+        let full = table_of(&[1.0, 2.0, 3.0]);
+        for scheme in [Scheme::Poisson, Scheme::Multinomial] {
+            let draws = bootstrap_two_arms(
+                &empty,
+                &full,
+                &spec(100, 26, scheme),
+                &difference_of_means,
+                &NoProgress,
+            );
+            assert!(draws.values.is_empty());
+            assert_eq!(draws.non_finite, 100);
+
+            let draws = bootstrap_two_arms(
+                &full,
+                &empty,
+                &spec(100, 26, scheme),
+                &difference_of_means,
+                &NoProgress,
+            );
+            assert_eq!(draws.non_finite, 100);
+        }
+        assert_eq!(
+            influence_acceleration(&empty, &full, &difference_of_means),
+            None
+        );
+    }
+
+    #[test]
+    fn undefined_statistic_counts_non_finite() {
+        // One unit per arm: under Poisson weights an arm draws no unit with probability e⁻¹,
+        // and then the mean is undefined.
+        let one = table_of(&[1.0]);
+        let draws = bootstrap_two_arms(
+            &one,
+            &one,
+            &spec(2000, 27, Scheme::Poisson),
+            &difference_of_means,
+            &NoProgress,
+        );
+        assert_eq!(draws.values.len() + draws.non_finite, 2000);
+        // Both arms draw at least one unit with probability (1 − e⁻¹)² ≈ 0.40.
+        let share = draws.values.len() as f64 / 2000.0;
+        assert!((share - 0.3996).abs() < 0.05, "{share}");
+
+        let not_a_number = |_: &Sums, _: &Sums| Some(f64::NAN);
+        let draws = bootstrap_two_arms(
+            &one,
+            &one,
+            &spec(10, 27, Scheme::Multinomial),
+            &not_a_number,
+            &NoProgress,
+        );
+        assert_eq!(draws.non_finite, 10);
+        assert!(draws.values.is_empty());
+    }
+
+    #[test]
+    fn zero_resamples_give_empty_draws() {
+        let table = table_of(&[1.0, 2.0]);
+        let draws = bootstrap_two_arms(
+            &table,
+            &table,
+            &spec(0, 28, Scheme::Poisson),
+            &difference_of_means,
+            &NoProgress,
+        );
+        assert!(draws.values.is_empty());
+        assert_eq!(draws.non_finite, 0);
+    }
+
+    /// Closed form of the acceleration of `ȳ_t − ȳ_c`: `Uᵢ = (yᵢ − ȳ_t) ÷ n_t` for treated units
+    /// and `−(yᵢ − ȳ_c) ÷ n_c` for control units.
+    fn difference_acceleration(control: &[f64], treatment: &[f64]) -> f64 {
+        let mut squares = 0.0;
+        let mut cubes = 0.0;
+        for (values, sign) in [(control, -1.0), (treatment, 1.0)] {
+            let n = values.len() as f64;
+            let mean = values.iter().sum::<f64>() / n;
+            for value in values {
+                let influence = sign * (value - mean) / n;
+                squares += influence * influence;
+                cubes += influence * influence * influence;
+            }
+        }
+        cubes / (6.0 * squares.powf(1.5))
+    }
+
+    #[test]
+    fn influence_acceleration_matches_closed_form() {
+        // Skewed arms, with repeated values so that atoms have several units.
+        let exponential = |seed: u64, n: usize, scale: f64| -> Vec<f64> {
+            let mut rng = stream(seed, 0);
+            (0..n)
+                .map(|_| {
+                    let draw: f64 = rand_distr::Exp1.sample(&mut rng);
+                    (draw * scale).round()
+                })
+                .collect()
+        };
+        let control_values = exponential(6, 3000, 5.0);
+        let treatment_values = exponential(7, 2000, 8.0);
+        let control = table_of(&control_values);
+        let treatment = table_of(&treatment_values);
+        assert!(control.atoms() < 100, "{}", control.atoms());
+
+        let expected = difference_acceleration(&control_values, &treatment_values);
+        let actual = influence_acceleration(&control, &treatment, &difference_of_means)
+            .expect("acceleration");
+        assert!(expected.abs() > 1e-4, "{expected}");
+        assert!(
+            (actual - expected).abs() < 1e-6 * expected.abs(),
+            "actual {actual}, expected {expected}"
+        );
+
+        // Swapping the arms flips the sign.
+        let swapped = influence_acceleration(&treatment, &control, &difference_of_means)
+            .expect("acceleration");
+        assert!(
+            (swapped + actual).abs() < 1e-6 * expected.abs(),
+            "{swapped}"
+        );
+    }
+
+    #[test]
+    fn influence_acceleration_of_symmetric_arms_is_zero() {
+        let values = [-2.0, -1.0, 0.0, 1.0, 2.0];
+        let table = table_of(&values);
+        let acceleration =
+            influence_acceleration(&table, &table, &difference_of_means).expect("acceleration");
+        assert!(acceleration.abs() < 1e-9, "{acceleration}");
+
+        let constant = table_of(&[3.0, 3.0]);
+        assert_eq!(
+            influence_acceleration(&constant, &constant, &difference_of_means),
+            Some(0.0)
+        );
+    }
+
+    #[test]
+    fn influence_acceleration_rejects_undefined_statistic() {
+        let table = table_of(&[1.0, 2.0]);
+        let undefined = |_: &Sums, _: &Sums| None;
+        assert_eq!(influence_acceleration(&table, &table, &undefined), None);
+    }
+}
