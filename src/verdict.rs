@@ -69,6 +69,34 @@ pub fn geo_verdict(interval: Option<&Interval>, p_value: Option<f64>, alpha: f64
     }
 }
 
+/// Returns the verdict of a holdout comparison from the primary interval of its absolute lift:
+/// positive (negative) when the interval lies wholly above (below) zero, else inconclusive.
+pub fn interval_verdict(interval: Option<&Interval>) -> Verdict {
+    let Some(interval) = interval else {
+        return Verdict {
+            kind: VerdictKind::Inconclusive,
+            reason: "no confidence interval could be computed for the lift".to_string(),
+        };
+    };
+    let level = format_percent(interval.level);
+    if interval.lower > 0.0 {
+        Verdict {
+            kind: VerdictKind::Positive,
+            reason: format!("the {level} interval of the lift lies above zero"),
+        }
+    } else if interval.upper < 0.0 {
+        Verdict {
+            kind: VerdictKind::Negative,
+            reason: format!("the {level} interval of the lift lies below zero"),
+        }
+    } else {
+        Verdict {
+            kind: VerdictKind::Inconclusive,
+            reason: format!("the {level} interval of the lift includes zero"),
+        }
+    }
+}
+
 /// Returns whether the interval and the p-value point to different conclusions.
 pub fn methods_disagree(interval: &Interval, p_value: f64, alpha: f64) -> bool {
     let excludes_zero = interval.lower > 0.0 || interval.upper < 0.0;
@@ -126,6 +154,17 @@ mod tests {
             geo_verdict(Some(&above), None, 0.1).kind,
             VerdictKind::Inconclusive
         );
+    }
+
+    #[test]
+    fn interval_verdict_follows_sign() {
+        let above = interval_verdict(Some(&interval(0.1, 0.2)));
+        assert_eq!(above.kind, VerdictKind::Positive);
+        let below = interval_verdict(Some(&interval(-0.2, -0.1)));
+        assert_eq!(below.kind, VerdictKind::Negative);
+        let across = interval_verdict(Some(&interval(-0.1, 0.2)));
+        assert_eq!(across.kind, VerdictKind::Inconclusive);
+        assert_eq!(interval_verdict(None).kind, VerdictKind::Inconclusive);
     }
 
     #[test]

@@ -84,4 +84,26 @@ pub enum DataError {
         count: usize,
         examples: String,
     },
+
+    #[error(
+        "{path}: group label `{label}` has no rows in column `{column}`; the labels found are: \
+         {found} (labels match exactly, including case and spaces)"
+    )]
+    UnknownLabel {
+        path: PathBuf,
+        column: String,
+        label: String,
+        found: String,
+    },
+
+    #[error(
+        "{path}: {count} row(s) repeat a unit id of column `{column}` seen before, e.g. \
+         {examples}; expected each unit once, in one arm"
+    )]
+    DuplicateUnits {
+        path: PathBuf,
+        column: String,
+        count: usize,
+        examples: String,
+    },
 }

@@ -2,12 +2,14 @@
 
 mod error;
 mod panel;
+mod units;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use error::DataError;
 pub use panel::{DEFAULT_DATE_FORMAT, MissingPolicy, Panel, PanelSpec, read_panel};
+pub use units::{MetricData, MetricKind, RatioSpec, UnitSpec, UnitTable, read_units};
 
 /// An input file as recorded in a report: where it was read from, its SHA-256 and its rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
