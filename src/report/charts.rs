@@ -86,30 +86,30 @@ pub fn write_geo_charts(report: &GeoReport, dir: &Path) -> Result<Vec<PathBuf>, 
 const CANVAS_SIZE: (u32, u32) = (1200, 675);
 const TITLE_SIZE: f64 = 28.0;
 const SUBTITLE_SIZE: f64 = 20.0;
-const AXIS_DESC_SIZE: f64 = 20.0;
-const TICK_LABEL_SIZE: f64 = 18.0;
+pub(crate) const AXIS_DESC_SIZE: f64 = 20.0;
+pub(crate) const TICK_LABEL_SIZE: f64 = 18.0;
 const LEGEND_SIZE: f64 = 18.0;
 const NOTE_SIZE: f64 = 20.0;
-const SIDE_MARGIN: i32 = 24;
+pub(crate) const SIDE_MARGIN: i32 = 24;
 
 // One colour per role, shared by all charts.
-const TREATED_COLOR: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
-const COUNTERFACTUAL_COLOR: RGBColor = RGBColor(0xd9, 0x82, 0x2b);
-const BAND_COLOR: RGBAColor = RGBAColor(0xd9, 0x82, 0x2b, 0.25);
+pub(crate) const TREATED_COLOR: RGBColor = RGBColor(0x1f, 0x4e, 0x79);
+pub(crate) const COUNTERFACTUAL_COLOR: RGBColor = RGBColor(0xd9, 0x82, 0x2b);
+pub(crate) const BAND_COLOR: RGBAColor = RGBAColor(0xd9, 0x82, 0x2b, 0.25);
 const TEST_WINDOW_COLOR: RGBAColor = RGBAColor(0, 0, 0, 0.08);
-const PLACEBO_BAR_COLOR: RGBColor = RGBColor(0xa6, 0xa6, 0xa6);
-const REFERENCE_LINE_COLOR: RGBColor = RGBColor(0x55, 0x55, 0x55);
-const TEXT_COLOR: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const SUBTITLE_COLOR: RGBColor = RGBColor(0x44, 0x44, 0x44);
-const AXIS_COLOR: RGBColor = RGBColor(0x66, 0x66, 0x66);
-const GRID_COLOR: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+pub(crate) const PLACEBO_BAR_COLOR: RGBColor = RGBColor(0xa6, 0xa6, 0xa6);
+pub(crate) const REFERENCE_LINE_COLOR: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const TEXT_COLOR: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(crate) const SUBTITLE_COLOR: RGBColor = RGBColor(0x44, 0x44, 0x44);
+pub(crate) const AXIS_COLOR: RGBColor = RGBColor(0x66, 0x66, 0x66);
+pub(crate) const GRID_COLOR: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 
 const FONT_FAMILY: &str = "sans-serif";
 const FONT_FILE: &str = "assets/fonts/DejaVuSans.ttf";
 const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// Registers the embedded font as the `sans-serif` family once per process.
-fn register_embedded_font() -> Result<(), ChartError> {
+pub(crate) fn register_embedded_font() -> Result<(), ChartError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let registered = *REGISTERED
         .get_or_init(|| register_font(FONT_FAMILY, FontStyle::Normal, FONT_BYTES).is_ok());
@@ -120,7 +120,7 @@ fn register_embedded_font() -> Result<(), ChartError> {
     }
 }
 
-fn render_error(path: &Path, error: impl std::fmt::Display) -> ChartError {
+pub(crate) fn render_error(path: &Path, error: impl std::fmt::Display) -> ChartError {
     ChartError::Render {
         path: path.to_path_buf(),
         message: error.to_string(),
@@ -629,7 +629,7 @@ type ChartCoord = Cartesian2d<TickedRange, TickedRange>;
 /// A linear f64 axis with ticks chosen by this module, so tick values line up with the
 /// decimals and dates of their labels. Plotters 0.3.7 has `WithKeyPoints` for custom ticks,
 /// but a chart whose f64 axis uses it gets no `configure_mesh`, so no label formatter.
-struct TickedRange {
+pub(crate) struct TickedRange {
     linear: RangedCoordf64,
     ticks: Vec<f64>,
 }
@@ -658,7 +658,7 @@ impl Ranged for TickedRange {
 
 /// Format of the tick labels of an axis.
 #[derive(Debug, Clone, Copy)]
-enum TickFormat {
+pub(crate) enum TickFormat {
     /// The value is a day count from this date, written as YYYY-MM-DD.
     Date(NaiveDate),
     /// A number with thousands separators and this many decimals.
@@ -666,7 +666,7 @@ enum TickFormat {
 }
 
 impl TickFormat {
-    fn format(self, value: f64) -> String {
+    pub(crate) fn format(self, value: f64) -> String {
         match self {
             TickFormat::Date(origin) => format_day(origin, value),
             TickFormat::Number(decimals) => format_thousands(value, decimals),
@@ -674,15 +674,15 @@ impl TickFormat {
     }
 }
 
-struct Axis {
-    range: Range<f64>,
-    ticks: Vec<f64>,
-    format: TickFormat,
-    description: String,
+pub(crate) struct Axis {
+    pub(crate) range: Range<f64>,
+    pub(crate) ticks: Vec<f64>,
+    pub(crate) format: TickFormat,
+    pub(crate) description: String,
 }
 
 impl Axis {
-    fn ticked_range(&self) -> TickedRange {
+    pub(crate) fn ticked_range(&self) -> TickedRange {
         TickedRange {
             linear: self.range.clone().into(),
             ticks: self.ticks.clone(),
@@ -740,7 +740,7 @@ fn widest_tick_label(axis: &Axis, path: &Path) -> Result<i32, ChartError> {
 }
 
 /// A legend item: a line or a filled swatch followed by its label.
-struct LegendEntry {
+pub(crate) struct LegendEntry {
     label: String,
     swatch: Swatch,
 }
@@ -751,14 +751,14 @@ enum Swatch {
 }
 
 impl LegendEntry {
-    fn line(label: &str, color: RGBColor, dashed: bool) -> Self {
+    pub(crate) fn line(label: &str, color: RGBColor, dashed: bool) -> Self {
         LegendEntry {
             label: label.to_string(),
             swatch: Swatch::Line { color, dashed },
         }
     }
 
-    fn fill(label: &str, color: impl Color) -> Self {
+    pub(crate) fn fill(label: &str, color: impl Color) -> Self {
         LegendEntry {
             label: label.to_string(),
             swatch: Swatch::Fill(color.to_rgba()),
@@ -774,7 +774,7 @@ const LEGEND_ROW_HEIGHT: i32 = 28;
 /// Draws the title, subtitle and legend across the top of `root` and returns the area
 /// below them for the plot. Text too wide for the canvas is cut and ends in "…", and legend
 /// entries wrap onto further rows.
-fn draw_header<DB: DrawingBackend>(
+pub(crate) fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
@@ -862,7 +862,7 @@ fn draw_swatch<DB: DrawingBackend>(
 }
 
 /// Writes `message` in the middle of `area`, for a chart without data.
-fn draw_note<DB: DrawingBackend>(
+pub(crate) fn draw_note<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     message: &str,
     path: &Path,
@@ -876,12 +876,12 @@ fn draw_note<DB: DrawingBackend>(
     .map_err(|error| render_error(path, error))
 }
 
-fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
+pub(crate) fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
     (FONT_FAMILY, size).into_font().color(&color)
 }
 
 /// Returns the width in pixels of `text` in the embedded font.
-fn text_width(text: &str, size: f64, path: &Path) -> Result<i32, ChartError> {
+pub(crate) fn text_width(text: &str, size: f64, path: &Path) -> Result<i32, ChartError> {
     let (width, _) = (FONT_FAMILY, size)
         .into_font()
         .box_size(text)
@@ -890,7 +890,12 @@ fn text_width(text: &str, size: f64, path: &Path) -> Result<i32, ChartError> {
 }
 
 /// Cuts `text` and appends "…" until it is at most `max_width` pixels wide.
-fn fit_to_width(text: &str, size: f64, max_width: i32, path: &Path) -> Result<String, ChartError> {
+pub(crate) fn fit_to_width(
+    text: &str,
+    size: f64,
+    max_width: i32,
+    path: &Path,
+) -> Result<String, ChartError> {
     if text_width(text, size, path)? <= max_width {
         return Ok(text.to_string());
     }
@@ -911,7 +916,7 @@ fn fit_to_width(text: &str, size: f64, max_width: i32, path: &Path) -> Result<St
 
 /// Returns the range of the finite `values` widened by `fraction` of its span on each side.
 /// A single value, or none, gives a range of non-zero width around it, or 0..1.
-fn padded_range(values: impl Iterator<Item = f64>, fraction: f64) -> Range<f64> {
+pub(crate) fn padded_range(values: impl Iterator<Item = f64>, fraction: f64) -> Range<f64> {
     let (min, max) = values
         .filter(|value| value.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(min, max), value| {
@@ -933,7 +938,7 @@ fn span(range: &Range<f64>) -> f64 {
 }
 
 /// Returns the smallest step of 1, 2 or 5 × 10^k that is at least `raw`.
-fn nice_step(raw: f64) -> f64 {
+pub(crate) fn nice_step(raw: f64) -> f64 {
     if !raw.is_finite() || raw <= 0.0 {
         return 1.0;
     }
@@ -952,14 +957,14 @@ fn nice_step(raw: f64) -> f64 {
 }
 
 /// Returns the multiples of `step` inside `start..=end`.
-fn ticks_in(start: f64, end: f64, step: f64) -> Vec<f64> {
+pub(crate) fn ticks_in(start: f64, end: f64, step: f64) -> Vec<f64> {
     let first = (start / step).ceil() as i64;
     let last = (end / step).floor() as i64;
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
 /// Returns at most `max_ticks` round tick values inside `range` and the decimals they need.
-fn number_ticks(range: &Range<f64>, max_ticks: usize) -> (Vec<f64>, usize) {
+pub(crate) fn number_ticks(range: &Range<f64>, max_ticks: usize) -> (Vec<f64>, usize) {
     let mut step = nice_step(span(range) / max_ticks as f64);
     let mut ticks = ticks_in(range.start, range.end, step);
     while ticks.len() > max_ticks {
@@ -1005,7 +1010,7 @@ fn format_day(origin: NaiveDate, days: f64) -> String {
 
 /// Formats `value` with `decimals` decimals and a comma every three integer digits, such
 /// as `-1,234,567.8`. A value that rounds to zero has no sign.
-fn format_thousands(value: f64, decimals: usize) -> String {
+pub(crate) fn format_thousands(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
@@ -1034,7 +1039,7 @@ fn format_thousands(value: f64, decimals: usize) -> String {
 }
 
 /// Like [`format_thousands`] with a `+` before positive values.
-fn format_signed(value: f64, decimals: usize) -> String {
+pub(crate) fn format_signed(value: f64, decimals: usize) -> String {
     let text = format_thousands(value, decimals);
     let rounds_to_zero = text.chars().all(|c| c == '0' || c == '.' || c == ',');
     if value > 0.0 && !rounds_to_zero {
@@ -1045,12 +1050,12 @@ fn format_signed(value: f64, decimals: usize) -> String {
 }
 
 /// Formats a fraction as a signed percentage with one decimal, such as `+4.2%`.
-fn format_percent(fraction: f64) -> String {
+pub(crate) fn format_percent(fraction: f64) -> String {
     format!("{}%", format_signed(fraction * 100.0, 1))
 }
 
 /// Formats a confidence level given as a fraction, such as `90%` or `97.5%`.
-fn format_level(level: f64) -> String {
+pub(crate) fn format_level(level: f64) -> String {
     let percent = level * 100.0;
     if (percent - percent.round()).abs() < 1e-9 {
         format!("{percent:.0}%")
