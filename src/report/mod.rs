@@ -1,6 +1,7 @@
 //! Report writing: the JSON report, charts and the terminal summary.
 
 pub mod charts;
+pub mod holdout_charts;
 pub mod holdout_schema;
 pub mod schema;
 pub mod summary;
