@@ -29,7 +29,7 @@ use rand_distr::{Distribution, Poisson};
 use rayon::prelude::*;
 
 use super::stream;
-use super::weights::{ConditionalBinomial, UnitPoisson};
+use super::weights::{ConditionalBinomial, UnitPoisson, add_uniform_draws};
 use crate::progress::Progress;
 
 /// Unit-level data of one arm: distinct rows of `columns` moment columns (atoms), each with
@@ -195,6 +195,12 @@ impl Sums {
         (self.weight > 0.0).then(|| self.first[column] / self.weight)
     }
 
+    fn clear(&mut self) {
+        self.weight = 0.0;
+        self.first.fill(0.0);
+        self.second.fill(0.0);
+    }
+
     /// Adds one row with weight `weight`.
     fn add_row(&mut self, row: &[f64], weight: f64) {
         self.weight += weight;
@@ -269,8 +275,8 @@ const MAX_CHUNKS: usize = 256;
 /// number of threads. Resamples run in parallel, in chunks, and `progress` advances once per
 /// chunk.
 ///
-/// An arm with no units, or with more than 2⁵³ units, makes every resample non-finite, and so
-/// does a statistic that returns `None` or a value that is not finite.
+/// An arm with no units, more than 2⁵³ units or more than 2³² atoms makes every resample
+/// non-finite, and so does a statistic that returns `None` or a value that is not finite.
 pub fn bootstrap_two_arms(
     control: &AtomTable,
     treatment: &AtomTable,
@@ -307,8 +313,8 @@ pub fn bootstrap_two_arms(
 
             for index in start..end {
                 let mut rng = stream(spec.seed, index as u64);
-                control_arm.resample(&mut rng, &mut buffers.totals, &mut buffers.control);
-                treatment_arm.resample(&mut rng, &mut buffers.totals, &mut buffers.treatment);
+                control_arm.resample(&mut rng, &mut buffers.scratch, &mut buffers.control);
+                treatment_arm.resample(&mut rng, &mut buffers.scratch, &mut buffers.treatment);
                 match statistic(&buffers.control, &buffers.treatment) {
                     Some(value) if value.is_finite() => draws.values.push(value),
                     _ => draws.non_finite += 1,
@@ -334,16 +340,28 @@ pub fn bootstrap_two_arms(
 
 /// Per-chunk buffers, so that the resample loop does not allocate.
 struct ResampleBuffers {
-    /// Moment totals of one arm, laid out as [`PreparedArm::moments`].
-    totals: Vec<f64>,
+    scratch: Scratch,
     control: Sums,
     treatment: Sums,
 }
 
+/// Scratch space of one arm's resample, sized for the larger arm.
+struct Scratch {
+    /// Random words of the atoms of one unit.
+    words: Vec<u32>,
+    /// Weight of each atom.
+    weights: Vec<f64>,
+}
+
 impl ResampleBuffers {
     fn new(control: &PreparedArm, treatment: &PreparedArm) -> Self {
+        let words = control.single_unit_atoms.max(treatment.single_unit_atoms);
+        let atoms = control.atoms.max(treatment.atoms);
         Self {
-            totals: vec![0.0; control.width.max(treatment.width)],
+            scratch: Scratch {
+                words: vec![0; words],
+                weights: vec![0.0; atoms],
+            },
             control: Sums::zeros(control.columns),
             treatment: Sums::zeros(treatment.columns),
         }
@@ -353,159 +371,169 @@ impl ResampleBuffers {
 /// One arm laid out for the resample loop.
 struct PreparedArm {
     columns: usize,
-    /// Length of an atom's moment vector: `1 + k + k(k+1)/2` for `k` columns.
-    width: usize,
-    /// Each atom's moment vector `[1, x₀, …, x_{k−1}, x₀x₀, x₀x₁, …]`, atom-major, in the
-    /// order of [`Sums`]. Atoms of one unit come first.
-    moments: Vec<f64>,
+    atoms: usize,
+    /// Atoms of one unit, which come first.
+    single_unit_atoms: usize,
     units: u64,
+    /// Each atom's moments `x₀, …, x_{k−1}, x₀x₀, x₀x₁, …` in the order of [`Sums`], stored
+    /// moment-major: moment d of atom i is at `d · atoms + i`.
+    moments: Vec<f64>,
     sampler: WeightSampler,
 }
 
 enum WeightSampler {
+    /// Independent Poisson(c) weights: by table for the atoms of one unit, by
+    /// `rand_distr::Poisson` for the others.
     Poisson {
-        /// Sampler of the atoms of one unit, the first `single_unit_atoms`.
         unit: UnitPoisson,
-        single_unit_atoms: usize,
-        /// Poisson(c) samplers of the other atoms, in order.
         others: Vec<Poisson<f64>>,
     },
+    /// Multinomial weights by the conditional binomial method over cells: first the atoms of
+    /// one unit taken together, then each other atom. The draws that land among the atoms of
+    /// one unit are spread over them uniformly, which is their conditional distribution.
     Multinomial {
-        /// Each atom's binomial given the units left to place.
-        conditionals: Vec<ConditionalBinomial>,
+        single_unit_cell: ConditionalBinomial,
+        others: Vec<ConditionalBinomial>,
     },
 }
 
 impl PreparedArm {
-    /// Lays out `table`, or returns `None` when it has no units or more than [`MAX_UNITS`].
+    /// Lays out `table`, or returns `None` when it has no units, more than [`MAX_UNITS`] units
+    /// or more than 2³² atoms.
     fn new(table: &AtomTable, scheme: Scheme) -> Option<Self> {
         let units = table.units();
-        if units == 0 || units > MAX_UNITS {
+        let atoms = table.atoms();
+        if units == 0 || units > MAX_UNITS || atoms as u64 > 1 << 32 {
             return None;
         }
         let columns = table.columns();
-        let width = 1 + columns + columns * (columns + 1) / 2;
 
-        // Atoms of one unit first, so that the Poisson scheme runs them in one tight loop.
-        let mut order: Vec<usize> = (0..table.atoms()).collect();
+        // Atoms of one unit first, so that their weights come from one bulk pass.
+        let mut order: Vec<usize> = (0..atoms).collect();
         order.sort_by_key(|atom| table.counts[*atom] != 1);
+        let single_unit_atoms = order
+            .iter()
+            .take_while(|atom| table.counts[**atom] == 1)
+            .count();
 
-        let mut moments = Vec::with_capacity(order.len() * width);
-        let mut counts = Vec::with_capacity(order.len());
-        for atom in order {
-            let mut vector = Sums::zeros(columns);
-            vector.add_row(table.row(atom), 1.0);
-            moments.push(1.0);
-            moments.extend_from_slice(&vector.first);
-            moments.extend_from_slice(&vector.second);
-            counts.push(table.counts[atom]);
+        let width = columns + columns * (columns + 1) / 2;
+        let mut moments = vec![0.0; width * atoms];
+        let mut vector = Sums::zeros(columns);
+        for (position, atom) in order.iter().enumerate() {
+            vector.clear();
+            vector.add_row(table.row(*atom), 1.0);
+            let values = vector.first.iter().chain(&vector.second);
+            for (moment, value) in values.enumerate() {
+                moments[moment * atoms + position] = *value;
+            }
         }
 
+        let other_counts = order[single_unit_atoms..]
+            .iter()
+            .map(|atom| table.counts[*atom]);
         let sampler = match scheme {
-            Scheme::Poisson => {
-                let single_unit_atoms = counts.iter().take_while(|count| **count == 1).count();
-                let others = counts[single_unit_atoms..]
-                    .iter()
-                    .map(|count| Poisson::new(*count as f64))
+            Scheme::Poisson => WeightSampler::Poisson {
+                unit: UnitPoisson::new(),
+                others: other_counts
+                    .map(|count| Poisson::new(count as f64))
                     .collect::<Result<Vec<_>, _>>()
-                    .ok()?;
-                WeightSampler::Poisson {
-                    unit: UnitPoisson::new(),
-                    single_unit_atoms,
-                    others,
-                }
-            }
+                    .ok()?,
+            },
             Scheme::Multinomial => {
-                let mut remaining = units;
-                let mut conditionals = Vec::with_capacity(counts.len());
-                for count in &counts {
-                    conditionals.push(ConditionalBinomial::new(*count, remaining));
+                let single_unit_cell = ConditionalBinomial::new(single_unit_atoms as u64, units);
+                let mut remaining = units - single_unit_atoms as u64;
+                let mut others = Vec::with_capacity(atoms - single_unit_atoms);
+                for count in other_counts {
+                    others.push(ConditionalBinomial::new(count, remaining));
                     remaining -= count;
                 }
-                WeightSampler::Multinomial { conditionals }
+                WeightSampler::Multinomial {
+                    single_unit_cell,
+                    others,
+                }
             }
         };
 
         Some(Self {
             columns,
-            width,
-            moments,
+            atoms,
+            single_unit_atoms,
             units,
+            moments,
             sampler,
         })
     }
 
     /// Draws this arm's atom weights from `rng` and writes the weighted sums to `sums`.
-    /// `totals` is scratch space of at least `width` values.
-    fn resample(&self, rng: &mut ChaCha8Rng, totals: &mut [f64], sums: &mut Sums) {
-        let totals = &mut totals[..self.width];
-        totals.fill(0.0);
+    fn resample(&self, rng: &mut ChaCha8Rng, scratch: &mut Scratch, sums: &mut Sums) {
+        let weights = &mut scratch.weights[..self.atoms];
+        let (single, multiple) = weights.split_at_mut(self.single_unit_atoms);
 
         match &self.sampler {
-            WeightSampler::Poisson {
-                unit,
-                single_unit_atoms,
+            WeightSampler::Poisson { unit, others } => {
+                unit.fill(rng, &mut scratch.words, single);
+                for (weight, poisson) in multiple.iter_mut().zip(others) {
+                    *weight = poisson.sample(rng);
+                }
+            }
+            WeightSampler::Multinomial {
+                single_unit_cell,
                 others,
             } => {
-                let split = single_unit_atoms * self.width;
-                let (single, multiple) = self.moments.split_at(split);
-                accumulate(single, self.width, totals, |_| unit.sample(rng) as f64);
-                accumulate(multiple, self.width, totals, |atom| {
-                    others[atom].sample(rng)
-                });
-            }
-            WeightSampler::Multinomial { conditionals } => {
                 let mut remaining = self.units;
-                accumulate(&self.moments, self.width, totals, |atom| {
-                    let weight = conditionals[atom].sample(remaining, rng);
-                    remaining -= weight;
-                    weight as f64
-                });
-            }
-        }
-
-        sums.weight = totals[0];
-        sums.first.copy_from_slice(&totals[1..1 + self.columns]);
-        sums.second.copy_from_slice(&totals[1 + self.columns..]);
-    }
-}
-
-/// Adds `weight(atom) · moments of atom` to `totals` for every atom of `moments`, with the
-/// common widths (1, 2 and 3 columns) unrolled at compile time.
-#[inline]
-fn accumulate(moments: &[f64], width: usize, totals: &mut [f64], weight: impl FnMut(usize) -> f64) {
-    match width {
-        3 => accumulate_fixed::<3>(moments, totals, weight),
-        6 => accumulate_fixed::<6>(moments, totals, weight),
-        10 => accumulate_fixed::<10>(moments, totals, weight),
-        _ => {
-            let mut weight = weight;
-            for (atom, vector) in moments.chunks_exact(width).enumerate() {
-                let w = weight(atom);
-                for (total, moment) in totals.iter_mut().zip(vector) {
-                    *total += w * moment;
+                let in_single = single_unit_cell.sample(remaining, rng);
+                remaining -= in_single;
+                single.fill(0.0);
+                add_uniform_draws(rng, in_single, &mut scratch.words, single);
+                for (weight, binomial) in multiple.iter_mut().zip(others) {
+                    let drawn = binomial.sample(remaining, rng);
+                    remaining -= drawn;
+                    *weight = drawn as f64;
                 }
             }
         }
+
+        let weights = &scratch.weights[..self.atoms];
+        sums.weight = sum(weights);
+        let moment_sums = sums.first.iter_mut().chain(sums.second.iter_mut());
+        for (total, moment) in moment_sums.zip(self.moments.chunks_exact(self.atoms.max(1))) {
+            *total = dot(weights, moment);
+        }
     }
 }
 
-#[inline]
-fn accumulate_fixed<const W: usize>(
-    moments: &[f64],
-    totals: &mut [f64],
-    mut weight: impl FnMut(usize) -> f64,
-) {
-    let mut sums = [0.0; W];
-    for (atom, vector) in moments.chunks_exact(W).enumerate() {
-        let w = weight(atom);
-        for d in 0..W {
-            sums[d] += w * vector[d];
+/// Lanes of the partial sums in [`sum`] and [`dot`]. Separate lanes let the compiler use SIMD,
+/// which it may not do for one running sum because that would reorder floating-point additions.
+const LANES: usize = 8;
+
+fn sum(values: &[f64]) -> f64 {
+    let mut lanes = [0.0; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail: f64 = chunks.remainder().iter().sum();
+    for chunk in chunks {
+        for (lane, value) in lanes.iter_mut().zip(chunk) {
+            *lane += value;
         }
     }
-    for (total, sum) in totals.iter_mut().zip(sums) {
-        *total += sum;
+    lanes.iter().sum::<f64>() + tail
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [0.0; LANES];
+    let a_chunks = a.chunks_exact(LANES);
+    let b_chunks = b.chunks_exact(LANES);
+    let tail: f64 = a_chunks
+        .remainder()
+        .iter()
+        .zip(b_chunks.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (a_chunk, b_chunk) in a_chunks.zip(b_chunks) {
+        for ((lane, x), y) in lanes.iter_mut().zip(a_chunk).zip(b_chunk) {
+            *lane += x * y;
+        }
     }
+    lanes.iter().sum::<f64>() + tail
 }
 
 /// Step of the forward difference in [`influence_acceleration`], as a share of the arm's units.

@@ -1,8 +1,10 @@
 //! Integer weight samplers for the unit-level bootstrap ([`super::units`]): Poisson(1) by
-//! table inversion, and the conditional binomials of a multinomial draw.
+//! table inversion, uniform draws among many atoms of one unit, and the conditional binomials
+//! of a multinomial draw.
 //!
 //! A resample draws one weight per atom, so these samplers run in the innermost loop of the
-//! bootstrap and avoid any set-up work per draw.
+//! bootstrap. The samplers of the atoms of one unit take their random words from the stream in
+//! bulk and work on whole slices, so that the compiler can vectorize them.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution};
@@ -11,17 +13,27 @@ use rand_distr::{Binomial, Distribution};
 /// the tail probability `P(X > k)` is below 2⁻⁶⁴, the resolution of a 64-bit uniform.
 const TABLE_LEN: usize = 20;
 
+/// Bits of a random word that select its bucket in [`UnitPoisson`]'s lookup table.
+const BUCKET_BITS: u32 = 12;
+
+/// Table entry of a bucket that contains a threshold's high word, so that the word alone does
+/// not decide the value.
+const AMBIGUOUS: u8 = u8::MAX;
+
 /// Poisson(1) sampler by inversion of a 64-bit uniform `U` against the thresholds
 /// `T_k = 2⁶⁴ − round(P(X > k) · 2⁶⁴)`, so that `X = #{k : U ≥ T_k}`.
 ///
-/// The high 32 bits of `U` decide the value unless they equal the high word of a threshold
-/// (probability below 20 · 2⁻³²), and only then are the low 32 bits drawn. So most draws cost
-/// one 32-bit word of the random stream and no branch that depends on the value. Each
-/// probability is exact up to rounding to a multiple of 2⁻⁶⁴.
+/// The top 12 bits of `U` index a table of 4,096 buckets. A bucket that contains no
+/// threshold's high 32 bits has one value for all its words, and 4,089 of the 4,096 do. In
+/// the other buckets the high 32 bits decide, unless they equal a threshold's, and only then
+/// are the low 32 bits drawn. So nearly every draw costs one 32-bit word of the random stream
+/// and one table lookup. Each probability is exact up to rounding to a multiple of 2⁻⁶⁴.
 #[derive(Debug, Clone)]
 pub(crate) struct UnitPoisson {
     thresholds: [u64; TABLE_LEN],
     high_words: [u32; TABLE_LEN],
+    /// Value of each bucket of words, or [`AMBIGUOUS`].
+    buckets: [u8; 1 << BUCKET_BITS],
 }
 
 impl UnitPoisson {
@@ -48,15 +60,54 @@ impl UnitPoisson {
         }
 
         let high_words = thresholds.map(|threshold| (threshold >> 32) as u32);
+        let buckets = core::array::from_fn(|bucket| {
+            let shift = 32 - BUCKET_BITS;
+            let first = (bucket as u32) << shift;
+            let last = first | ((1 << shift) - 1);
+            if high_words.iter().any(|word| (first..=last).contains(word)) {
+                AMBIGUOUS
+            } else {
+                high_words.iter().filter(|word| **word < first).count() as u8
+            }
+        });
         Self {
             thresholds,
             high_words,
+            buckets,
         }
     }
 
-    #[inline]
+    /// Fills `weights` with independent Poisson(1) draws, taking the random words in bulk.
+    /// `words` is scratch space of at least `weights.len()` values.
+    pub(crate) fn fill<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        words: &mut [u32],
+        weights: &mut [f64],
+    ) {
+        let words = &mut words[..weights.len()];
+        rng.fill(words);
+
+        for (weight, word) in weights.iter_mut().zip(words.iter()) {
+            let value = self.buckets[(*word >> (32 - BUCKET_BITS)) as usize];
+            *weight = if value == AMBIGUOUS {
+                self.value_from_high_word(*word, rng) as f64
+            } else {
+                f64::from(value)
+            };
+        }
+    }
+
+    /// Draws one Poisson(1) value.
+    #[cfg(test)]
     pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         let high = rng.next_u32();
+        self.value_from_high_word(high, rng)
+    }
+
+    /// Returns the Poisson(1) value of a uniform whose high 32 bits are `high`, drawing the
+    /// low 32 bits from `rng` only when they decide the value.
+    fn value_from_high_word<R: Rng + ?Sized>(&self, high: u32, rng: &mut R) -> u64 {
         let mut value: u64 = self
             .high_words
             .iter()
@@ -78,6 +129,41 @@ impl UnitPoisson {
             value = sample_far_tail(rng);
         }
         value
+    }
+}
+
+/// Adds `draws` independent uniform draws among `counts.len()` cells to `counts`, one per
+/// draw. `words` is scratch space of at least one value, and `counts` has at most 2³² cells.
+///
+/// Each draw maps a 32-bit word to a cell by Lemire's multiply-and-shift with rejection
+/// ("Fast random integer generation in an interval", ACM TOMACS 29(1), 2019), so every cell
+/// has probability exactly `1 / counts.len()`.
+pub(crate) fn add_uniform_draws<R: Rng + ?Sized>(
+    rng: &mut R,
+    draws: u64,
+    words: &mut [u32],
+    counts: &mut [f64],
+) {
+    let cells = counts.len() as u64;
+    if draws == 0 || cells == 0 || words.is_empty() {
+        return;
+    }
+    // A draw is rejected when the low half of its product is below 2³² mod cells.
+    let rejection_bound = ((1_u64 << 32) % cells) as u32;
+
+    let mut remaining = draws;
+    while remaining > 0 {
+        let block = remaining.min(words.len() as u64) as usize;
+        let block_words = &mut words[..block];
+        rng.fill(block_words);
+        for word in block_words.iter() {
+            let mut product = u64::from(*word) * cells;
+            while (product as u32) < rejection_bound {
+                product = u64::from(rng.next_u32()) * cells;
+            }
+            counts[(product >> 32) as usize] += 1.0;
+        }
+        remaining -= block as u64;
     }
 }
 
@@ -216,7 +302,53 @@ mod tests {
     }
 
     #[test]
-    fn poisson_frequencies_match_pmf() {
+    fn poisson_buckets_match_exact_values() {
+        let sampler = UnitPoisson::new();
+        let shift = 32 - BUCKET_BITS;
+        let mut rng = stream(16, 0);
+        let mut ambiguous = 0;
+        for (bucket, value) in sampler.buckets.iter().enumerate() {
+            if *value == AMBIGUOUS {
+                ambiguous += 1;
+                continue;
+            }
+            let first = (bucket as u32) << shift;
+            let last = first | ((1 << shift) - 1);
+            for word in [first, last] {
+                let exact = sampler.value_from_high_word(word, &mut rng);
+                assert_eq!(exact, u64::from(*value), "bucket {bucket}, word {word:#x}");
+            }
+        }
+        assert_eq!(ambiguous, 7);
+    }
+
+    fn poisson_pmf<const N: usize>() -> [f64; N] {
+        let mut pmf = [0.0; N];
+        pmf[0] = (-1.0_f64).exp();
+        for j in 1..N {
+            pmf[j] = pmf[j - 1] / j as f64;
+        }
+        pmf
+    }
+
+    #[test]
+    fn poisson_fill_matches_pmf() {
+        let sampler = UnitPoisson::new();
+        let mut words = vec![0; 10_000];
+        let mut weights = vec![0.0; 10_000];
+        let mut counts = [0_u64; 8];
+        let mut rng = stream(11, 0);
+        for _ in 0..100 {
+            sampler.fill(&mut rng, &mut words, &mut weights);
+            for weight in &weights {
+                counts[(*weight as usize).min(7)] += 1;
+            }
+        }
+        assert_frequencies(&counts[..7], &poisson_pmf::<7>(), 1_000_000);
+    }
+
+    #[test]
+    fn poisson_sample_matches_pmf() {
         let sampler = UnitPoisson::new();
         let draws = 1_000_000_u64;
         let mut counts = [0_u64; 8];
@@ -225,12 +357,21 @@ mod tests {
             let value = sampler.sample(&mut rng) as usize;
             counts[value.min(7)] += 1;
         }
-        let mut pmf = [0.0; 7];
-        pmf[0] = (-1.0_f64).exp();
-        for j in 1..7 {
-            pmf[j] = pmf[j - 1] / j as f64;
-        }
-        assert_frequencies(&counts[..7], &pmf, draws);
+        assert_frequencies(&counts[..7], &poisson_pmf::<7>(), draws);
+    }
+
+    #[test]
+    fn uniform_draws_cover_cells_evenly() {
+        // Three cells: 2³² mod 3 = 1, so the rejection bound is not zero.
+        let mut rng = stream(17, 0);
+        let mut words = vec![0; 1000];
+        let mut counts = vec![0.0; 3];
+        let draws = 300_000;
+        add_uniform_draws(&mut rng, draws, &mut words, &mut counts);
+        assert_eq!(counts.iter().sum::<f64>(), draws as f64);
+        let share = [1.0 / 3.0; 3];
+        let observed: Vec<u64> = counts.iter().map(|count| *count as u64).collect();
+        assert_frequencies(&observed, &share, draws);
     }
 
     #[test]
