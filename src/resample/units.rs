@@ -14,9 +14,13 @@
 //!   (Najmi 2015, "An introduction to the Poisson bootstrap", The Unofficial Google Data
 //!   Science Blog). Its replicates match the classical bootstrap's to first order.
 //! - Multinomial: each arm's n units are drawn n times with replacement, the classical
-//!   bootstrap of Efron (1979), so the arm sizes are fixed. The atom weights come from the
-//!   conditional binomial method (the one GSL's `gsl_ran_multinomial` uses): atom i gets
-//!   Binomial(units still to place, cᵢ ÷ units of atoms i and after).
+//!   bootstrap of Efron (1979), so the arm sizes are fixed. The weights come from the
+//!   conditional binomial method (the one GSL's `gsl_ran_multinomial` uses) over cells: the
+//!   atoms of one unit together are the first cell, and every other atom is a cell of its
+//!   own. Cell i gets Binomial(units still to place, its units ÷ units of cells i and after).
+//!   The first cell's draws are then spread uniformly over its atoms, which is their
+//!   distribution given the cell's total. So a resample costs O(atoms), with one random word
+//!   per unit drawn from the first cell.
 //!
 //! Resample b draws both arms from [`stream`]`(seed, b)`, control first, so the replicates do
 //! not depend on the number of threads.
@@ -385,7 +389,8 @@ enum WeightSampler {
     /// Independent Poisson(c) weights: by table for the atoms of one unit, by
     /// `rand_distr::Poisson` for the others.
     Poisson {
-        unit: UnitPoisson,
+        /// Boxed because its lookup table takes 4 KiB.
+        unit: Box<UnitPoisson>,
         others: Vec<Poisson<f64>>,
     },
     /// Multinomial weights by the conditional binomial method over cells: first the atoms of
@@ -433,7 +438,7 @@ impl PreparedArm {
             .map(|atom| table.counts[*atom]);
         let sampler = match scheme {
             Scheme::Poisson => WeightSampler::Poisson {
-                unit: UnitPoisson::new(),
+                unit: Box::new(UnitPoisson::new()),
                 others: other_counts
                     .map(|count| Poisson::new(count as f64))
                     .collect::<Result<Vec<_>, _>>()
@@ -801,13 +806,38 @@ mod tests {
         let draws = bootstrap_two_arms(&control, &treatment, &scheme, &treatment_size, &NoProgress);
         assert!(draws.values.iter().all(|weight| *weight == 10_003.0));
 
+        // An arm with atoms of one unit and atoms of several units keeps its size too.
+        let mut mixed = AtomTable::new(1);
+        for atom in 0..1000 {
+            mixed.push(&[if atom < 300 { 1.0 } else { 0.0 }], 1);
+        }
+        mixed.push(&[0.0], 2000);
+        mixed.push(&[0.0], 7);
+        let mixed_size = |control: &Sums, _: &Sums| Some(control.weight);
+        let draws = bootstrap_two_arms(&mixed, &treatment, &scheme, &mixed_size, &NoProgress);
+        assert!(draws.values.iter().all(|weight| *weight == 3007.0));
+
+        // The units drawn from the 300 marked atoms of one unit are Binomial(3007, 300 ÷ 3007).
+        let marked = |control: &Sums, _: &Sums| Some(control.first[0]);
+        let draws = bootstrap_two_arms(&mixed, &treatment, &scheme, &marked, &NoProgress);
+        let (mean, variance) = mean_and_variance(&draws.values);
+        let expected_variance = 300.0 * (1.0 - 300.0 / 3007.0);
+        let r = resamples as f64;
+        assert!(
+            (mean - 300.0).abs() < 4.0 * (expected_variance / r).sqrt(),
+            "mean {mean}"
+        );
+        assert!(
+            (variance - expected_variance).abs() < 4.0 * expected_variance * (2.0 / r).sqrt(),
+            "variance {variance}, expected {expected_variance}"
+        );
+
         // With fixed size, the units drawn from the 700 ones of 10,000 are Binomial(10,000, 0.07).
         let binary = binary_table(10_000, 700);
         let ones = |_: &Sums, treatment: &Sums| Some(treatment.first[0]);
         let draws = bootstrap_two_arms(&control, &binary, &scheme, &ones, &NoProgress);
         let (mean, variance) = mean_and_variance(&draws.values);
         let expected_variance = 10_000.0 * 0.07 * 0.93;
-        let r = resamples as f64;
         assert!(
             (mean - 700.0).abs() < 4.0 * (expected_variance / r).sqrt(),
             "mean {mean}"
