@@ -3,8 +3,8 @@
 //! Each arm is an [`AtomTable`]: the distinct rows of its moment columns (for example `[y]`
 //! for a mean, `[numerator, denominator]` for a ratio metric, `[y, x]` for CUPED), each with
 //! the number of units that share it. A distinct row is an atom. A resample gives every atom
-//! an integer weight, the number of times its units are drawn, and the statistic sees only
-//! each arm's weighted sums ([`Sums`]). So one resample costs O(atoms), however many units
+//! an integer weight, the number of times its units are drawn, and the statistic receives
+//! only each arm's weighted sums ([`Sums`]). So one resample costs O(atoms), however many units
 //! the atoms stand for.
 //!
 //! Two schemes draw the weights ([`Scheme`]):
@@ -153,8 +153,9 @@ impl AtomTable {
     }
 }
 
-/// Weighted sums of one arm's `k` moment columns in one resample: with unit weights `w`, the
-/// total weight (units drawn), `Σ w·xᵢ` per column and `Σ w·xᵢ·xⱼ` for `i ≤ j`.
+/// Weighted sums of one arm's `k` moment columns, with unit weights `w` drawn in a resample
+/// (or all 1 in the original sample): the total weight, `Σ w·xᵢ` per column and `Σ w·xᵢ·xⱼ`
+/// for `i ≤ j`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sums {
     /// Total weight `Σ w`, the number of units drawn.
@@ -190,7 +191,7 @@ impl Sums {
         self.second[product_index(columns, i.min(j), i.max(j))]
     }
 
-    /// Returns the weighted mean of `column`, or `None` when the total weight is zero.
+    /// Returns the weighted mean of `column`, or `None` when the total weight is not positive.
     ///
     /// # Panics
     ///
@@ -224,7 +225,7 @@ fn product_index(columns: usize, i: usize, j: usize) -> usize {
     i * (2 * columns - i + 1) / 2 + (j - i)
 }
 
-/// How a resample draws the units of each arm.
+/// Resampling scheme of each arm's units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {
     /// Every unit's weight is Poisson(1), independently, so arm sizes vary.
@@ -250,7 +251,8 @@ pub type TwoArmStatistic = dyn Fn(&Sums, &Sums) -> Option<f64> + Sync;
 pub struct Draws {
     /// Finite replicates, in resample order.
     pub values: Vec<f64>,
-    /// Resamples whose statistic was undefined or not finite.
+    /// Resamples whose statistic was undefined or not finite. All resamples count here when
+    /// an arm cannot be resampled: it has no units, more than 2⁵³ units or more than 2³² atoms.
     pub non_finite: usize,
 }
 
@@ -547,9 +549,9 @@ const INFLUENCE_STEP: f64 = 1e-6;
 /// Returns the BCa acceleration of a two-arm statistic from its empirical influence values
 /// (the infinitesimal jackknife), at one statistic evaluation per atom.
 ///
-/// Unit i of an arm of n units has the influence value `Uᵢ = Dᵢ − Σⱼ Dⱼ / n`, with `Dᵢ` the
-/// derivative of the statistic with respect to the unit's weight at the original weights
-/// (all 1) and the sum over the arm's units. The units of one atom share its value. Then
+/// Unit i of an arm of n units has the influence value `Uᵢ = Dᵢ − Σⱼ Dⱼ / n`, with `j` over
+/// the units of the same arm. `Dᵢ` is the derivative of the statistic with respect to the
+/// unit's weight at the original weights (all 1), and the units of one atom share it. Then
 ///
 /// ```text
 /// a = Σᵢ Uᵢ³ ÷ (6 (Σᵢ Uᵢ²)^{3/2})
@@ -564,9 +566,10 @@ const INFLUENCE_STEP: f64 = 1e-6;
 /// of means `ȳ_t − ȳ_c`, a treated unit has `Uᵢ = (yᵢ − ȳ_t) ÷ n_t` and a control unit
 /// `Uᵢ = −(yᵢ − ȳ_c) ÷ n_c`.
 ///
-/// `Dᵢ` is a forward difference with step `10⁻⁶ · n` on the atom's weight. For a statistic of
-/// the arms' means, such as a difference or a ratio of means, this scales every `Dᵢ` by about
-/// the same factor `1 ÷ (1 + 10⁻⁶)`, to which `a` is invariant.
+/// `Dᵢ` is a forward difference with step `10⁻⁶ · n` on the atom's weight. For a difference of
+/// means its error is the common factor `1 ÷ (1 + 10⁻⁶)`, to which `a` is invariant. For other
+/// smooth statistics of the arms' means, such as a ratio of means, the relative error is of
+/// the order of the step's relative change to the means, `10⁻⁶ · |xᵢ − x̄| ÷ |x̄|`.
 ///
 /// Returns `None` when an arm has no units or the statistic is undefined or not finite at the
 /// original sums or at a perturbed one. Returns `Some(0.0)` when every influence value is 0.
@@ -774,7 +777,8 @@ mod tests {
             let (mean, variance) = mean_and_variance(&draws.values);
 
             // A total of Poisson(units): mean and variance both `units`. The sample variance
-            // of Poisson(λ) has variance (2λ² + λ) ÷ R, from the fourth cumulant λ.
+            // of R draws of Poisson(λ) has variance about (2λ² + λ) ÷ R, from the fourth
+            // cumulant λ.
             let r = resamples as f64;
             let mean_error = (units / r).sqrt();
             let variance_error = ((2.0 * units * units + units) / r).sqrt();

@@ -4,8 +4,8 @@
 //!
 //! A resample draws one weight per atom, so these samplers run in the innermost loop of the
 //! bootstrap. The samplers of the atoms of one unit fill whole slices and take their random
-//! words from the stream in bulk, which costs less than half as much per word as drawing them
-//! one by one (ChaCha8 of rand_chacha 0.10, measured on the 2-core development machine).
+//! words from the stream in bulk. In bulk a word costs less than half as much as one by one
+//! (ChaCha8 of rand_chacha 0.10, measured on a 2-core x86-64 virtual machine).
 
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution};
@@ -59,7 +59,7 @@ impl UnitPoisson {
             }
         }
 
-        // Bucket b holds the uniforms from b · 2⁵² to (b + 1) · 2⁵² − 1. Its value is fixed
+        // Bucket b contains the uniforms from b · 2⁵² to (b + 1) · 2⁵² − 1. Its value is fixed
         // unless a threshold lies above its first uniform and not above its last.
         let buckets = core::array::from_fn(|bucket| {
             let shift = 64 - BUCKET_BITS;
@@ -254,7 +254,7 @@ impl ConditionalBinomial {
             return self.sample_by_inversion(trials, rng);
         }
 
-        // p is in (0, 1) here, so `new` cannot fail.
+        // The early returns leave p in (0, 1), so `new` cannot fail.
         match Binomial::new(trials, p) {
             Ok(binomial) => binomial.sample(rng),
             Err(_) => 0,
