@@ -645,6 +645,8 @@ fn finite(value: Option<f64>) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     use rand_distr::Normal;
 
     use super::*;
@@ -1011,6 +1013,48 @@ mod tests {
         );
         assert_eq!(draws.non_finite, 10);
         assert!(draws.values.is_empty());
+    }
+
+    /// Records the calls that a bootstrap makes to its progress.
+    #[derive(Default)]
+    struct CountingProgress {
+        total: AtomicU64,
+        advanced: AtomicU64,
+        calls: AtomicU64,
+        finished: AtomicU64,
+    }
+
+    impl Progress for CountingProgress {
+        fn start(&self, _stage: &str, total: u64) {
+            self.total.store(total, Ordering::Relaxed);
+        }
+
+        fn advance(&self, steps: u64) {
+            self.advanced.fetch_add(steps, Ordering::Relaxed);
+            self.calls.fetch_add(1, Ordering::Relaxed);
+        }
+
+        fn finish(&self) {
+            self.finished.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn progress_advances_once_per_chunk() {
+        let table = table_of(&[1.0, 2.0, 3.0]);
+        let progress = CountingProgress::default();
+        bootstrap_two_arms(
+            &table,
+            &table,
+            &spec(1000, 29, Scheme::Poisson),
+            &difference_of_means,
+            &progress,
+        );
+        assert_eq!(progress.total.load(Ordering::Relaxed), 1000);
+        assert_eq!(progress.advanced.load(Ordering::Relaxed), 1000);
+        // 1,000 resamples in chunks of ⌈1000 ÷ 256⌉ = 4.
+        assert_eq!(progress.calls.load(Ordering::Relaxed), 250);
+        assert_eq!(progress.finished.load(Ordering::Relaxed), 1);
     }
 
     #[test]
