@@ -3,8 +3,8 @@
 //! Each arm is an [`AtomTable`]: the distinct rows of its moment columns (for example `[y]`
 //! for a mean, `[numerator, denominator]` for a ratio metric, `[y, x]` for CUPED), each with
 //! the number of units that share it. A distinct row is an atom. A resample gives every atom
-//! an integer weight, the number of times its units are drawn, and the statistic sees only
-//! each arm's weighted sums ([`Sums`]). So one resample costs O(atoms), however many units
+//! an integer weight, the number of times its units are drawn, and the statistic receives
+//! only each arm's weighted sums ([`Sums`]). So one resample costs O(atoms), however many units
 //! the atoms stand for.
 //!
 //! Two schemes draw the weights ([`Scheme`]):
@@ -14,9 +14,13 @@
 //!   (Najmi 2015, "An introduction to the Poisson bootstrap", The Unofficial Google Data
 //!   Science Blog). Its replicates match the classical bootstrap's to first order.
 //! - Multinomial: each arm's n units are drawn n times with replacement, the classical
-//!   bootstrap of Efron (1979), so the arm sizes are fixed. The atom weights come from the
-//!   conditional binomial method (the one GSL's `gsl_ran_multinomial` uses): atom i gets
-//!   Binomial(units still to place, cᵢ ÷ units of atoms i and after).
+//!   bootstrap of Efron (1979), so the arm sizes are fixed. The weights come from the
+//!   conditional binomial method (the one GSL's `gsl_ran_multinomial` uses) over cells: the
+//!   atoms of one unit together are the first cell, and every other atom is a cell of its
+//!   own. Cell i gets Binomial(units still to place, its units ÷ units of cells i and after).
+//!   The first cell's draws are then spread uniformly over its atoms, which is their
+//!   distribution given the cell's total. So a resample costs O(atoms), with one random word
+//!   per unit drawn from the first cell.
 //!
 //! Resample b draws both arms from [`stream`]`(seed, b)`, control first, so the replicates do
 //! not depend on the number of threads.
@@ -29,7 +33,7 @@ use rand_distr::{Distribution, Poisson};
 use rayon::prelude::*;
 
 use super::stream;
-use super::weights::{ConditionalBinomial, UnitPoisson};
+use super::weights::{ConditionalBinomial, UnitPoisson, add_uniform_draws};
 use crate::progress::Progress;
 
 /// Unit-level data of one arm: distinct rows of `columns` moment columns (atoms), each with
@@ -149,8 +153,9 @@ impl AtomTable {
     }
 }
 
-/// Weighted sums of one arm's `k` moment columns in one resample: with unit weights `w`, the
-/// total weight (units drawn), `Σ w·xᵢ` per column and `Σ w·xᵢ·xⱼ` for `i ≤ j`.
+/// Weighted sums of one arm's `k` moment columns, with unit weights `w` drawn in a resample
+/// (or all 1 in the original sample): the total weight, `Σ w·xᵢ` per column and `Σ w·xᵢ·xⱼ`
+/// for `i ≤ j`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sums {
     /// Total weight `Σ w`, the number of units drawn.
@@ -186,13 +191,19 @@ impl Sums {
         self.second[product_index(columns, i.min(j), i.max(j))]
     }
 
-    /// Returns the weighted mean of `column`, or `None` when the total weight is zero.
+    /// Returns the weighted mean of `column`, or `None` when the total weight is not positive.
     ///
     /// # Panics
     ///
     /// Panics if `column` is not a column.
     pub fn mean(&self, column: usize) -> Option<f64> {
         (self.weight > 0.0).then(|| self.first[column] / self.weight)
+    }
+
+    fn clear(&mut self) {
+        self.weight = 0.0;
+        self.first.fill(0.0);
+        self.second.fill(0.0);
     }
 
     /// Adds one row with weight `weight`.
@@ -214,7 +225,7 @@ fn product_index(columns: usize, i: usize, j: usize) -> usize {
     i * (2 * columns - i + 1) / 2 + (j - i)
 }
 
-/// How a resample draws the units of each arm.
+/// Resampling scheme of each arm's units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {
     /// Every unit's weight is Poisson(1), independently, so arm sizes vary.
@@ -240,7 +251,8 @@ pub type TwoArmStatistic = dyn Fn(&Sums, &Sums) -> Option<f64> + Sync;
 pub struct Draws {
     /// Finite replicates, in resample order.
     pub values: Vec<f64>,
-    /// Resamples whose statistic was undefined or not finite.
+    /// Resamples whose statistic was undefined or not finite. All resamples count here when
+    /// an arm cannot be resampled: it has no units, more than 2⁵³ units or more than 2³² atoms.
     pub non_finite: usize,
 }
 
@@ -269,8 +281,8 @@ const MAX_CHUNKS: usize = 256;
 /// number of threads. Resamples run in parallel, in chunks, and `progress` advances once per
 /// chunk.
 ///
-/// An arm with no units, or with more than 2⁵³ units, makes every resample non-finite, and so
-/// does a statistic that returns `None` or a value that is not finite.
+/// An arm with no units, more than 2⁵³ units or more than 2³² atoms makes every resample
+/// non-finite, and so does a statistic that returns `None` or a value that is not finite.
 pub fn bootstrap_two_arms(
     control: &AtomTable,
     treatment: &AtomTable,
@@ -307,8 +319,8 @@ pub fn bootstrap_two_arms(
 
             for index in start..end {
                 let mut rng = stream(spec.seed, index as u64);
-                control_arm.resample(&mut rng, &mut buffers.totals, &mut buffers.control);
-                treatment_arm.resample(&mut rng, &mut buffers.totals, &mut buffers.treatment);
+                control_arm.resample(&mut rng, &mut buffers.scratch, &mut buffers.control);
+                treatment_arm.resample(&mut rng, &mut buffers.scratch, &mut buffers.treatment);
                 match statistic(&buffers.control, &buffers.treatment) {
                     Some(value) if value.is_finite() => draws.values.push(value),
                     _ => draws.non_finite += 1,
@@ -334,16 +346,28 @@ pub fn bootstrap_two_arms(
 
 /// Per-chunk buffers, so that the resample loop does not allocate.
 struct ResampleBuffers {
-    /// Moment totals of one arm, laid out as [`PreparedArm::moments`].
-    totals: Vec<f64>,
+    scratch: Scratch,
     control: Sums,
     treatment: Sums,
 }
 
+/// Scratch space of one arm's resample, sized for the larger arm.
+struct Scratch {
+    /// Random words of the atoms of one unit.
+    words: Vec<u32>,
+    /// Weight of each atom.
+    weights: Vec<f64>,
+}
+
 impl ResampleBuffers {
     fn new(control: &PreparedArm, treatment: &PreparedArm) -> Self {
+        let words = control.single_unit_atoms.max(treatment.single_unit_atoms);
+        let atoms = control.atoms.max(treatment.atoms);
         Self {
-            totals: vec![0.0; control.width.max(treatment.width)],
+            scratch: Scratch {
+                words: vec![0; words],
+                weights: vec![0.0; atoms],
+            },
             control: Sums::zeros(control.columns),
             treatment: Sums::zeros(treatment.columns),
         }
@@ -353,159 +377,170 @@ impl ResampleBuffers {
 /// One arm laid out for the resample loop.
 struct PreparedArm {
     columns: usize,
-    /// Length of an atom's moment vector: `1 + k + k(k+1)/2` for `k` columns.
-    width: usize,
-    /// Each atom's moment vector `[1, x₀, …, x_{k−1}, x₀x₀, x₀x₁, …]`, atom-major, in the
-    /// order of [`Sums`]. Atoms of one unit come first.
-    moments: Vec<f64>,
+    atoms: usize,
+    /// Atoms of one unit, which come first.
+    single_unit_atoms: usize,
     units: u64,
+    /// Each atom's moments `x₀, …, x_{k−1}, x₀x₀, x₀x₁, …` in the order of [`Sums`], stored
+    /// moment-major: moment d of atom i is at `d · atoms + i`.
+    moments: Vec<f64>,
     sampler: WeightSampler,
 }
 
 enum WeightSampler {
+    /// Independent Poisson(c) weights: by table for the atoms of one unit, by
+    /// `rand_distr::Poisson` for the others.
     Poisson {
-        /// Sampler of the atoms of one unit, the first `single_unit_atoms`.
-        unit: UnitPoisson,
-        single_unit_atoms: usize,
-        /// Poisson(c) samplers of the other atoms, in order.
+        /// Boxed because its lookup table takes 4 KiB.
+        unit: Box<UnitPoisson>,
         others: Vec<Poisson<f64>>,
     },
+    /// Multinomial weights by the conditional binomial method over cells: first the atoms of
+    /// one unit taken together, then each other atom. The draws that land among the atoms of
+    /// one unit are spread over them uniformly, which is their conditional distribution.
     Multinomial {
-        /// Each atom's binomial given the units left to place.
-        conditionals: Vec<ConditionalBinomial>,
+        single_unit_cell: ConditionalBinomial,
+        others: Vec<ConditionalBinomial>,
     },
 }
 
 impl PreparedArm {
-    /// Lays out `table`, or returns `None` when it has no units or more than [`MAX_UNITS`].
+    /// Lays out `table`, or returns `None` when it has no units, more than [`MAX_UNITS`] units
+    /// or more than 2³² atoms.
     fn new(table: &AtomTable, scheme: Scheme) -> Option<Self> {
         let units = table.units();
-        if units == 0 || units > MAX_UNITS {
+        let atoms = table.atoms();
+        if units == 0 || units > MAX_UNITS || atoms as u64 > 1 << 32 {
             return None;
         }
         let columns = table.columns();
-        let width = 1 + columns + columns * (columns + 1) / 2;
 
-        // Atoms of one unit first, so that the Poisson scheme runs them in one tight loop.
-        let mut order: Vec<usize> = (0..table.atoms()).collect();
+        // Atoms of one unit first, so that their weights come from one bulk pass.
+        let mut order: Vec<usize> = (0..atoms).collect();
         order.sort_by_key(|atom| table.counts[*atom] != 1);
+        let single_unit_atoms = order
+            .iter()
+            .take_while(|atom| table.counts[**atom] == 1)
+            .count();
 
-        let mut moments = Vec::with_capacity(order.len() * width);
-        let mut counts = Vec::with_capacity(order.len());
-        for atom in order {
-            let mut vector = Sums::zeros(columns);
-            vector.add_row(table.row(atom), 1.0);
-            moments.push(1.0);
-            moments.extend_from_slice(&vector.first);
-            moments.extend_from_slice(&vector.second);
-            counts.push(table.counts[atom]);
+        let width = columns + columns * (columns + 1) / 2;
+        let mut moments = vec![0.0; width * atoms];
+        let mut vector = Sums::zeros(columns);
+        for (position, atom) in order.iter().enumerate() {
+            vector.clear();
+            vector.add_row(table.row(*atom), 1.0);
+            let values = vector.first.iter().chain(&vector.second);
+            for (moment, value) in values.enumerate() {
+                moments[moment * atoms + position] = *value;
+            }
         }
 
+        let other_counts = order[single_unit_atoms..]
+            .iter()
+            .map(|atom| table.counts[*atom]);
         let sampler = match scheme {
-            Scheme::Poisson => {
-                let single_unit_atoms = counts.iter().take_while(|count| **count == 1).count();
-                let others = counts[single_unit_atoms..]
-                    .iter()
-                    .map(|count| Poisson::new(*count as f64))
+            Scheme::Poisson => WeightSampler::Poisson {
+                unit: Box::new(UnitPoisson::new()),
+                others: other_counts
+                    .map(|count| Poisson::new(count as f64))
                     .collect::<Result<Vec<_>, _>>()
-                    .ok()?;
-                WeightSampler::Poisson {
-                    unit: UnitPoisson::new(),
-                    single_unit_atoms,
-                    others,
-                }
-            }
+                    .ok()?,
+            },
             Scheme::Multinomial => {
-                let mut remaining = units;
-                let mut conditionals = Vec::with_capacity(counts.len());
-                for count in &counts {
-                    conditionals.push(ConditionalBinomial::new(*count, remaining));
+                let single_unit_cell = ConditionalBinomial::new(single_unit_atoms as u64, units);
+                let mut remaining = units - single_unit_atoms as u64;
+                let mut others = Vec::with_capacity(atoms - single_unit_atoms);
+                for count in other_counts {
+                    others.push(ConditionalBinomial::new(count, remaining));
                     remaining -= count;
                 }
-                WeightSampler::Multinomial { conditionals }
+                WeightSampler::Multinomial {
+                    single_unit_cell,
+                    others,
+                }
             }
         };
 
         Some(Self {
             columns,
-            width,
-            moments,
+            atoms,
+            single_unit_atoms,
             units,
+            moments,
             sampler,
         })
     }
 
     /// Draws this arm's atom weights from `rng` and writes the weighted sums to `sums`.
-    /// `totals` is scratch space of at least `width` values.
-    fn resample(&self, rng: &mut ChaCha8Rng, totals: &mut [f64], sums: &mut Sums) {
-        let totals = &mut totals[..self.width];
-        totals.fill(0.0);
+    fn resample(&self, rng: &mut ChaCha8Rng, scratch: &mut Scratch, sums: &mut Sums) {
+        let weights = &mut scratch.weights[..self.atoms];
+        let (single, multiple) = weights.split_at_mut(self.single_unit_atoms);
 
         match &self.sampler {
-            WeightSampler::Poisson {
-                unit,
-                single_unit_atoms,
+            WeightSampler::Poisson { unit, others } => {
+                unit.fill(rng, &mut scratch.words, single);
+                for (weight, poisson) in multiple.iter_mut().zip(others) {
+                    *weight = poisson.sample(rng);
+                }
+            }
+            WeightSampler::Multinomial {
+                single_unit_cell,
                 others,
             } => {
-                let split = single_unit_atoms * self.width;
-                let (single, multiple) = self.moments.split_at(split);
-                accumulate(single, self.width, totals, |_| unit.sample(rng) as f64);
-                accumulate(multiple, self.width, totals, |atom| {
-                    others[atom].sample(rng)
-                });
-            }
-            WeightSampler::Multinomial { conditionals } => {
                 let mut remaining = self.units;
-                accumulate(&self.moments, self.width, totals, |atom| {
-                    let weight = conditionals[atom].sample(remaining, rng);
-                    remaining -= weight;
-                    weight as f64
-                });
-            }
-        }
-
-        sums.weight = totals[0];
-        sums.first.copy_from_slice(&totals[1..1 + self.columns]);
-        sums.second.copy_from_slice(&totals[1 + self.columns..]);
-    }
-}
-
-/// Adds `weight(atom) · moments of atom` to `totals` for every atom of `moments`, with the
-/// common widths (1, 2 and 3 columns) unrolled at compile time.
-#[inline]
-fn accumulate(moments: &[f64], width: usize, totals: &mut [f64], weight: impl FnMut(usize) -> f64) {
-    match width {
-        3 => accumulate_fixed::<3>(moments, totals, weight),
-        6 => accumulate_fixed::<6>(moments, totals, weight),
-        10 => accumulate_fixed::<10>(moments, totals, weight),
-        _ => {
-            let mut weight = weight;
-            for (atom, vector) in moments.chunks_exact(width).enumerate() {
-                let w = weight(atom);
-                for (total, moment) in totals.iter_mut().zip(vector) {
-                    *total += w * moment;
+                let in_single = single_unit_cell.sample(remaining, rng);
+                remaining -= in_single;
+                single.fill(0.0);
+                add_uniform_draws(rng, in_single, &mut scratch.words, single);
+                for (weight, binomial) in multiple.iter_mut().zip(others) {
+                    let drawn = binomial.sample(remaining, rng);
+                    remaining -= drawn;
+                    *weight = drawn as f64;
                 }
             }
         }
+
+        let weights = &scratch.weights[..self.atoms];
+        sums.weight = sum(weights);
+        let moment_sums = sums.first.iter_mut().chain(sums.second.iter_mut());
+        for (total, moment) in moment_sums.zip(self.moments.chunks_exact(self.atoms.max(1))) {
+            *total = dot(weights, moment);
+        }
     }
 }
 
-#[inline]
-fn accumulate_fixed<const W: usize>(
-    moments: &[f64],
-    totals: &mut [f64],
-    mut weight: impl FnMut(usize) -> f64,
-) {
-    let mut sums = [0.0; W];
-    for (atom, vector) in moments.chunks_exact(W).enumerate() {
-        let w = weight(atom);
-        for d in 0..W {
-            sums[d] += w * vector[d];
+/// Lanes of the partial sums in [`sum`] and [`dot`]. Separate lanes let the compiler use SIMD,
+/// which it may not do for one running sum because that would reorder floating-point additions.
+const LANES: usize = 8;
+
+fn sum(values: &[f64]) -> f64 {
+    let mut lanes = [0.0; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail: f64 = chunks.remainder().iter().sum();
+    for chunk in chunks {
+        for (lane, value) in lanes.iter_mut().zip(chunk) {
+            *lane += value;
         }
     }
-    for (total, sum) in totals.iter_mut().zip(sums) {
-        *total += sum;
+    lanes.iter().sum::<f64>() + tail
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [0.0; LANES];
+    let a_chunks = a.chunks_exact(LANES);
+    let b_chunks = b.chunks_exact(LANES);
+    let tail: f64 = a_chunks
+        .remainder()
+        .iter()
+        .zip(b_chunks.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (a_chunk, b_chunk) in a_chunks.zip(b_chunks) {
+        for ((lane, x), y) in lanes.iter_mut().zip(a_chunk).zip(b_chunk) {
+            *lane += x * y;
+        }
     }
+    lanes.iter().sum::<f64>() + tail
 }
 
 /// Step of the forward difference in [`influence_acceleration`], as a share of the arm's units.
@@ -514,9 +549,9 @@ const INFLUENCE_STEP: f64 = 1e-6;
 /// Returns the BCa acceleration of a two-arm statistic from its empirical influence values
 /// (the infinitesimal jackknife), at one statistic evaluation per atom.
 ///
-/// Unit i of an arm of n units has the influence value `Uᵢ = Dᵢ − Σⱼ Dⱼ / n`, with `Dᵢ` the
-/// derivative of the statistic with respect to the unit's weight at the original weights
-/// (all 1) and the sum over the arm's units. The units of one atom share its value. Then
+/// Unit i of an arm of n units has the influence value `Uᵢ = Dᵢ − Σⱼ Dⱼ / n`, with `j` over
+/// the units of the same arm. `Dᵢ` is the derivative of the statistic with respect to the
+/// unit's weight at the original weights (all 1), and the units of one atom share it. Then
 ///
 /// ```text
 /// a = Σᵢ Uᵢ³ ÷ (6 (Σᵢ Uᵢ²)^{3/2})
@@ -531,9 +566,10 @@ const INFLUENCE_STEP: f64 = 1e-6;
 /// of means `ȳ_t − ȳ_c`, a treated unit has `Uᵢ = (yᵢ − ȳ_t) ÷ n_t` and a control unit
 /// `Uᵢ = −(yᵢ − ȳ_c) ÷ n_c`.
 ///
-/// `Dᵢ` is a forward difference with step `10⁻⁶ · n` on the atom's weight. For a statistic of
-/// the arms' means, such as a difference or a ratio of means, this scales every `Dᵢ` by about
-/// the same factor `1 ÷ (1 + 10⁻⁶)`, to which `a` is invariant.
+/// `Dᵢ` is a forward difference with step `10⁻⁶ · n` on the atom's weight. For a difference of
+/// means its error is the common factor `1 ÷ (1 + 10⁻⁶)`, to which `a` is invariant. For other
+/// smooth statistics of the arms' means, such as a ratio of means, the relative error is of
+/// the order of the step's relative change to the means, `10⁻⁶ · |xᵢ − x̄| ÷ |x̄|`.
 ///
 /// Returns `None` when an arm has no units or the statistic is undefined or not finite at the
 /// original sums or at a perturbed one. Returns `Some(0.0)` when every influence value is 0.
@@ -609,6 +645,8 @@ fn finite(value: Option<f64>) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     use rand_distr::Normal;
 
     use super::*;
@@ -741,7 +779,8 @@ mod tests {
             let (mean, variance) = mean_and_variance(&draws.values);
 
             // A total of Poisson(units): mean and variance both `units`. The sample variance
-            // of Poisson(λ) has variance (2λ² + λ) ÷ R, from the fourth cumulant λ.
+            // of R draws of Poisson(λ) has variance about (2λ² + λ) ÷ R, from the fourth
+            // cumulant λ.
             let r = resamples as f64;
             let mean_error = (units / r).sqrt();
             let variance_error = ((2.0 * units * units + units) / r).sqrt();
@@ -773,13 +812,38 @@ mod tests {
         let draws = bootstrap_two_arms(&control, &treatment, &scheme, &treatment_size, &NoProgress);
         assert!(draws.values.iter().all(|weight| *weight == 10_003.0));
 
+        // An arm with atoms of one unit and atoms of several units keeps its size too.
+        let mut mixed = AtomTable::new(1);
+        for atom in 0..1000 {
+            mixed.push(&[if atom < 300 { 1.0 } else { 0.0 }], 1);
+        }
+        mixed.push(&[0.0], 2000);
+        mixed.push(&[0.0], 7);
+        let mixed_size = |control: &Sums, _: &Sums| Some(control.weight);
+        let draws = bootstrap_two_arms(&mixed, &treatment, &scheme, &mixed_size, &NoProgress);
+        assert!(draws.values.iter().all(|weight| *weight == 3007.0));
+
+        // The units drawn from the 300 marked atoms of one unit are Binomial(3007, 300 ÷ 3007).
+        let marked = |control: &Sums, _: &Sums| Some(control.first[0]);
+        let draws = bootstrap_two_arms(&mixed, &treatment, &scheme, &marked, &NoProgress);
+        let (mean, variance) = mean_and_variance(&draws.values);
+        let expected_variance = 300.0 * (1.0 - 300.0 / 3007.0);
+        let r = resamples as f64;
+        assert!(
+            (mean - 300.0).abs() < 4.0 * (expected_variance / r).sqrt(),
+            "mean {mean}"
+        );
+        assert!(
+            (variance - expected_variance).abs() < 4.0 * expected_variance * (2.0 / r).sqrt(),
+            "variance {variance}, expected {expected_variance}"
+        );
+
         // With fixed size, the units drawn from the 700 ones of 10,000 are Binomial(10,000, 0.07).
         let binary = binary_table(10_000, 700);
         let ones = |_: &Sums, treatment: &Sums| Some(treatment.first[0]);
         let draws = bootstrap_two_arms(&control, &binary, &scheme, &ones, &NoProgress);
         let (mean, variance) = mean_and_variance(&draws.values);
         let expected_variance = 10_000.0 * 0.07 * 0.93;
-        let r = resamples as f64;
         assert!(
             (mean - 700.0).abs() < 4.0 * (expected_variance / r).sqrt(),
             "mean {mean}"
@@ -949,6 +1013,48 @@ mod tests {
         );
         assert_eq!(draws.non_finite, 10);
         assert!(draws.values.is_empty());
+    }
+
+    /// Records the calls that a bootstrap makes to its progress.
+    #[derive(Default)]
+    struct CountingProgress {
+        total: AtomicU64,
+        advanced: AtomicU64,
+        calls: AtomicU64,
+        finished: AtomicU64,
+    }
+
+    impl Progress for CountingProgress {
+        fn start(&self, _stage: &str, total: u64) {
+            self.total.store(total, Ordering::Relaxed);
+        }
+
+        fn advance(&self, steps: u64) {
+            self.advanced.fetch_add(steps, Ordering::Relaxed);
+            self.calls.fetch_add(1, Ordering::Relaxed);
+        }
+
+        fn finish(&self) {
+            self.finished.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn progress_advances_once_per_chunk() {
+        let table = table_of(&[1.0, 2.0, 3.0]);
+        let progress = CountingProgress::default();
+        bootstrap_two_arms(
+            &table,
+            &table,
+            &spec(1000, 29, Scheme::Poisson),
+            &difference_of_means,
+            &progress,
+        );
+        assert_eq!(progress.total.load(Ordering::Relaxed), 1000);
+        assert_eq!(progress.advanced.load(Ordering::Relaxed), 1000);
+        // 1,000 resamples in chunks of ⌈1000 ÷ 256⌉ = 4.
+        assert_eq!(progress.calls.load(Ordering::Relaxed), 250);
+        assert_eq!(progress.finished.load(Ordering::Relaxed), 1);
     }
 
     #[test]
