@@ -7,6 +7,7 @@
 
 pub mod data;
 pub mod geo;
+pub mod holdout;
 pub mod progress;
 pub mod report;
 pub mod resample;

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use liftlab::data::{DEFAULT_DATE_FORMAT, MissingPolicy, PanelSpec};
+use liftlab::data::{DEFAULT_DATE_FORMAT, MissingPolicy, PanelSpec, RatioSpec, UnitSpec};
 use liftlab::geo::{BootstrapScheme, Estimator, GeoConfig, IntervalMethod};
+use liftlab::holdout::{HoldoutConfig, HoldoutInterval};
+use liftlab::resample::Scheme;
 
 /// Incrementality experiments: estimate the lift a marketing channel really adds.
 #[derive(Debug, Parser)]
@@ -45,6 +47,193 @@ pub enum Command {
 pub enum AnalyzeCommand {
     /// Geo test: some geos treated in a test window, the others as controls.
     Geo(Box<GeoArgs>),
+    /// Holdout test: units randomised into treatment arms and a held-out control.
+    Holdout(Box<HoldoutArgs>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemeArg {
+    /// A Poisson(1) weight per unit; arms resampled independently.
+    Poisson,
+    /// Classic resampling with replacement, arm sizes fixed; for small samples.
+    Multinomial,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HoldoutIntervalArg {
+    Percentile,
+    Basic,
+    Bca,
+}
+
+/// Flags of `analyze holdout`. A liftlab.toml file with `kind = "holdout"` sets the same names.
+#[derive(Debug, Clone, Args)]
+pub struct HoldoutArgs {
+    /// Unit table CSV: one row per user (or account, household).
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// Column with the arm label of each unit.
+    #[arg(long, default_value = "group", value_name = "NAME")]
+    pub group_col: String,
+
+    /// Label of the held-out control arm.
+    #[arg(long, value_name = "LABEL")]
+    pub control: String,
+
+    /// Label of a treatment arm; repeat for several, each compared with control.
+    #[arg(long = "treatment", required = true, value_name = "LABEL")]
+    pub treatments: Vec<String>,
+
+    /// Outcome column (0/1 or numeric); repeat or separate with commas.
+    #[arg(long = "metric", value_delimiter = ',', value_name = "NAME")]
+    pub metrics: Vec<String>,
+
+    /// Ratio metric as NUMERATOR/DENOMINATOR columns, e.g. spend/visit (ratio of sums).
+    #[arg(long = "ratio", value_name = "NUM/DEN")]
+    pub ratios: Vec<String>,
+
+    /// Pre-period covariate column for CUPED variance reduction.
+    #[arg(long, value_name = "NAME")]
+    pub covariate: Option<String>,
+
+    /// Segment column (intent cluster, region, device) for per-segment lift.
+    #[arg(long, value_name = "NAME")]
+    pub segment_col: Option<String>,
+
+    /// Unit id column; a unit that appears twice is an error.
+    #[arg(long, value_name = "NAME")]
+    pub unit_id_col: Option<String>,
+
+    /// Field separator of the CSV.
+    #[arg(long, default_value_t = ',', value_name = "CHAR")]
+    pub delimiter: char,
+
+    /// Planned split of arms, control first, e.g. 50:50 or 34:33:33; default equal.
+    #[arg(long, value_name = "SHARES")]
+    pub expected_split: Option<String>,
+
+    /// Confidence level of the intervals, as a fraction.
+    #[arg(long, default_value_t = 0.95, value_name = "FRACTION")]
+    pub level: f64,
+
+    /// Bootstrap resamples.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub resamples: usize,
+
+    /// Seed of every random step; the report records it.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+
+    /// Bootstrap scheme.
+    #[arg(long, value_enum, default_value = "poisson")]
+    pub scheme: SchemeArg,
+
+    /// Primary interval method.
+    #[arg(long, value_enum, default_value = "percentile")]
+    pub interval: HoldoutIntervalArg,
+
+    /// Title of the report and charts.
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// Output folder for report.json and the charts; created when missing.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Parses a `--delimiter` value into one ASCII byte.
+pub fn delimiter_byte(delimiter: char) -> Result<u8, ArgError> {
+    u8::try_from(delimiter)
+        .ok()
+        .filter(|byte| byte.is_ascii() && *byte != b'"' && *byte != b'\n')
+        .ok_or_else(|| ArgError {
+            flag: "--delimiter".to_string(),
+            value: delimiter.to_string(),
+            expected: "one ASCII character such as `,` or `;`".to_string(),
+        })
+}
+
+impl HoldoutArgs {
+    /// Returns the unit table reader settings.
+    pub fn unit_spec(&self) -> Result<UnitSpec, ArgError> {
+        let mut ratios = Vec::new();
+        for text in &self.ratios {
+            let Some((numerator, denominator)) = text.split_once('/') else {
+                return Err(ArgError {
+                    flag: "--ratio".to_string(),
+                    value: text.clone(),
+                    expected: "NUMERATOR/DENOMINATOR column names, such as spend/visit".to_string(),
+                });
+            };
+            ratios.push(RatioSpec {
+                numerator: numerator.trim().to_string(),
+                denominator: denominator.trim().to_string(),
+            });
+        }
+        if self.metrics.is_empty() && ratios.is_empty() {
+            return Err(ArgError {
+                flag: "--metric".to_string(),
+                value: "none".to_string(),
+                expected: "at least one --metric or --ratio".to_string(),
+            });
+        }
+        Ok(UnitSpec {
+            path: self.data.clone(),
+            group_col: self.group_col.clone(),
+            control: self.control.clone(),
+            treatments: self.treatments.clone(),
+            metrics: self.metrics.iter().map(|m| m.trim().to_string()).collect(),
+            ratios,
+            covariate: self.covariate.clone(),
+            segment_col: self.segment_col.clone(),
+            unit_id_col: self.unit_id_col.clone(),
+            delimiter: delimiter_byte(self.delimiter)?,
+        })
+    }
+
+    /// Returns the analysis settings.
+    pub fn config(&self) -> Result<HoldoutConfig, ArgError> {
+        let expected_split = match &self.expected_split {
+            None => None,
+            Some(text) => {
+                let shares: Result<Vec<f64>, _> = text
+                    .split(':')
+                    .map(|part| part.trim().parse::<f64>())
+                    .collect();
+                match shares {
+                    Ok(shares) if shares.iter().all(|share| share.is_finite() && *share > 0.0) => {
+                        Some(shares)
+                    }
+                    _ => {
+                        return Err(ArgError {
+                            flag: "--expected-split".to_string(),
+                            value: text.clone(),
+                            expected: "positive shares separated by `:`, control first, such \
+                                       as 50:50 or 34:33:33"
+                                .to_string(),
+                        });
+                    }
+                }
+            }
+        };
+        Ok(HoldoutConfig {
+            title: self.title.clone(),
+            level: self.level,
+            resamples: self.resamples,
+            seed: self.seed,
+            scheme: match self.scheme {
+                SchemeArg::Poisson => Scheme::Poisson,
+                SchemeArg::Multinomial => Scheme::Multinomial,
+            },
+            interval: match self.interval {
+                HoldoutIntervalArg::Percentile => HoldoutInterval::Percentile,
+                HoldoutIntervalArg::Basic => HoldoutInterval::Basic,
+                HoldoutIntervalArg::Bca => HoldoutInterval::Bca,
+            },
+            expected_split,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -189,14 +378,7 @@ pub struct ArgError {
 impl GeoArgs {
     /// Returns the panel reader settings, or an error for a separator that is not one byte.
     pub fn panel_spec(&self) -> Result<PanelSpec, ArgError> {
-        let delimiter = u8::try_from(self.delimiter)
-            .ok()
-            .filter(|byte| byte.is_ascii() && *byte != b'"' && *byte != b'\n')
-            .ok_or_else(|| ArgError {
-                flag: "--delimiter".to_string(),
-                value: self.delimiter.to_string(),
-                expected: "one ASCII character such as `,` or `;`".to_string(),
-            })?;
+        let delimiter = delimiter_byte(self.delimiter)?;
         Ok(PanelSpec {
             path: self.data.clone(),
             geo_col: self.geo_col.clone(),

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{AnalyzeCommand, Cli, Command, GeoArgs};
+use args::{AnalyzeCommand, Cli, Command, GeoArgs, HoldoutArgs};
 use liftlab::geo::{self, GeoConfig};
-use liftlab::report::{self, GeoReport, geo_summary, write_report_dir};
+use liftlab::report::{self, GeoReport, HoldoutParameters, geo_summary, write_report_dir};
 
 /// Exit code of invalid input, flags or spec files.
 const EXIT_INPUT: u8 = 2;
@@ -69,6 +69,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Analyze {
             test: AnalyzeCommand::Geo(args),
         } => analyze_geo(args, cli.quiet),
+        Command::Analyze {
+            test: AnalyzeCommand::Holdout(args),
+        } => analyze_holdout(args, cli.quiet),
         Command::Run { dir, out } => {
             // A path to the spec file itself stands for its folder.
             let dir = if dir.is_file() && dir.file_name() == Some(spec::SPEC_FILE.as_ref()) {
@@ -86,19 +89,19 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let dir = &dir;
             let out = out.clone().unwrap_or_else(|| default_out(dir));
             let spec_path = dir.join(spec::SPEC_FILE);
-            match spec::read_spec(dir, &out).map_err(Failure::input)? {
-                // Errors about settings name the spec file and its keys, not command-line flags.
-                spec::SpecAnalysis::Geo(args) => {
-                    analyze_geo(&args, cli.quiet).map_err(|failure| Failure {
-                        code: failure.code,
-                        message: format!(
-                            "{}: {}",
-                            spec_path.display(),
-                            spec::flags_as_keys(&failure.message)
-                        ),
-                    })
-                }
-            }
+            let result = match spec::read_spec(dir, &out).map_err(Failure::input)? {
+                spec::SpecAnalysis::Geo(args) => analyze_geo(&args, cli.quiet),
+                spec::SpecAnalysis::Holdout(args) => analyze_holdout(&args, cli.quiet),
+            };
+            // Errors about settings name the spec file and its keys, not command-line flags.
+            result.map_err(|failure| Failure {
+                code: failure.code,
+                message: format!(
+                    "{}: {}",
+                    spec_path.display(),
+                    spec::flags_as_keys(&failure.message)
+                ),
+            })
         }
     }
 }
@@ -116,17 +119,61 @@ fn default_out(dir: &Path) -> PathBuf {
 fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
     let config = GeoConfig::try_from(args).map_err(Failure::input)?;
     let spec = args.panel_spec().map_err(Failure::input)?;
-    if args.out.exists() && !args.out.is_dir() {
-        return Err(Failure::input(format!(
-            "--out {} is a file; expected a folder (it is created when missing)",
-            args.out.display()
-        )));
-    }
+    check_out(&args.out)?;
     let panel = liftlab::data::read_panel(&spec).map_err(Failure::input)?;
     let progress = progress::BarProgress::new(quiet);
     let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
     write_geo(&report, &args.out)?;
     println!("{}", geo_summary(&report));
+    println!();
+    println!(
+        "Report written to {} (report.json and the charts as PNG and SVG)",
+        args.out.display()
+    );
+    Ok(())
+}
+
+fn check_out(out: &Path) -> Result<(), Failure> {
+    if out.exists() && !out.is_dir() {
+        return Err(Failure::input(format!(
+            "--out {} is a file; expected a folder (it is created when missing)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
+    let spec = args.unit_spec().map_err(Failure::input)?;
+    let config = args.config().map_err(Failure::input)?;
+    check_out(&args.out)?;
+    let table = liftlab::data::read_units(&spec).map_err(Failure::input)?;
+    let parameters = HoldoutParameters {
+        group_col: spec.group_col.clone(),
+        control: spec.control.clone(),
+        treatments: spec.treatments.clone(),
+        metrics: spec.metrics.clone(),
+        ratios: spec.ratios.iter().map(|ratio| ratio.name()).collect(),
+        covariate: spec.covariate.clone(),
+        segment_col: spec.segment_col.clone(),
+        unit_id_col: spec.unit_id_col.clone(),
+        delimiter: char::from(spec.delimiter).to_string(),
+        level: config.level,
+        resamples: config.resamples,
+        seed: config.seed,
+        scheme: String::new(),
+        interval: String::new(),
+        expected_split: Vec::new(),
+    };
+    let progress = progress::BarProgress::new(quiet);
+    let report = liftlab::holdout::analyze(&table, &table.file, parameters, &config, &progress)
+        .map_err(Failure::input)?;
+    write_report_dir(&report, &args.out, |staging| {
+        report::holdout_charts::write_holdout_charts(&report, staging)
+            .map_err(|error| error.to_string())
+    })
+    .map_err(Failure::other)?;
+    println!("{}", report::holdout_summary(&report));
     println!();
     println!(
         "Report written to {} (report.json and the charts as PNG and SVG)",

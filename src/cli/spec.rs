@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use super::args::GeoArgs;
+use super::args::{GeoArgs, HoldoutArgs};
 
 /// File name of a spec inside an experiment folder.
 pub const SPEC_FILE: &str = "liftlab.toml";
@@ -24,7 +24,7 @@ pub enum SpecError {
     },
     #[error("{path}: invalid TOML: {message}")]
     Toml { path: PathBuf, message: String },
-    #[error("{path}: `kind` is {found}; expected \"geo\"")]
+    #[error("{path}: `kind` is {found}; expected \"geo\" or \"holdout\"")]
     UnknownKind { path: PathBuf, found: String },
     #[error("{path}: key `{key}` has a table value; expected a string, number, boolean or list")]
     UnsupportedValue { path: PathBuf, key: String },
@@ -40,6 +40,7 @@ pub enum SpecError {
 /// An analysis read from a spec.
 pub enum SpecAnalysis {
     Geo(Box<GeoArgs>),
+    Holdout(Box<HoldoutArgs>),
 }
 
 /// Reads `dir/liftlab.toml` and returns the analysis it describes, writing into `out`.
@@ -61,12 +62,12 @@ pub fn read_spec(dir: &Path, out: &Path) -> Result<SpecAnalysis, SpecError> {
         Some(other) => other.to_string(),
         None => "missing".to_string(),
     };
-    if kind != "geo" {
+    if kind != "geo" && kind != "holdout" {
         return Err(SpecError::UnknownKind { path, found: kind });
     }
 
     // Turn every other key into a flag, in the file's order.
-    let mut argv: Vec<String> = vec!["liftlab analyze geo".to_string()];
+    let mut argv: Vec<String> = vec![format!("liftlab analyze {kind}")];
     for (key, value) in &table {
         if key == "kind" {
             continue;
@@ -94,16 +95,15 @@ pub fn read_spec(dir: &Path, out: &Path) -> Result<SpecAnalysis, SpecError> {
                 argv.push(flag);
                 argv.push(number.to_string());
             }
+            // A list repeats the flag, so labels that contain commas stay whole.
             toml::Value::Array(items) => {
-                let parts: Vec<String> = items
-                    .iter()
-                    .map(|item| match item {
+                for item in items {
+                    argv.push(flag.clone());
+                    argv.push(match item {
                         toml::Value::String(text) => text.clone(),
                         other => other.to_string(),
-                    })
-                    .collect();
-                argv.push(flag);
-                argv.push(parts.join(","));
+                    });
+                }
             }
             toml::Value::Datetime(date) => {
                 argv.push(flag);
@@ -120,7 +120,7 @@ pub fn read_spec(dir: &Path, out: &Path) -> Result<SpecAnalysis, SpecError> {
     argv.push("--out".to_string());
     argv.push(out.display().to_string());
 
-    let args = GeoSpecParser::try_parse_from(argv).map_err(|error| {
+    let to_spec_error = |error: clap::Error| {
         let message =
             flags_as_keys(&clap_message(&error.to_string()).replace("argument '", "key '"));
         // The key named first in the message is the one at fault; a tip may name another.
@@ -139,8 +139,21 @@ pub fn read_spec(dir: &Path, out: &Path) -> Result<SpecAnalysis, SpecError> {
                 None => message,
             },
         }
-    })?;
+    };
+    if kind == "holdout" {
+        let args = HoldoutSpecParser::try_parse_from(argv).map_err(to_spec_error)?;
+        return Ok(SpecAnalysis::Holdout(Box::new(args.holdout)));
+    }
+    let args = GeoSpecParser::try_parse_from(argv).map_err(to_spec_error)?;
     Ok(SpecAnalysis::Geo(Box::new(args.geo)))
+}
+
+/// Parser for a holdout spec's flags alone.
+#[derive(Debug, Parser)]
+#[command(name = "liftlab.toml")]
+struct HoldoutSpecParser {
+    #[command(flatten)]
+    holdout: HoldoutArgs,
 }
 
 /// Parser for a spec's flags alone.

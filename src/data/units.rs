@@ -254,7 +254,12 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
             Some(index) => {
                 let value = record.get(index).unwrap_or("");
                 if value.trim().is_empty() {
-                    return Err(blank(path, line, spec.segment_col.as_deref(), "a segment name"));
+                    return Err(blank(
+                        path,
+                        line,
+                        spec.segment_col.as_deref(),
+                        "a segment name",
+                    ));
                 }
                 let next = segment_names.len();
                 let id = *segment_ids.entry(value.to_string()).or_insert(next);
@@ -280,7 +285,12 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
             }
             row_values.push(value);
             if let Some(second) = columns.second {
-                row_values.push(parse_value(path, line, &headers[second], record.get(second))?);
+                row_values.push(parse_value(
+                    path,
+                    line,
+                    &headers[second],
+                    record.get(second),
+                )?);
             }
             counters[metric][arm].add(&row_values);
             if let Some(segment) = segment {
@@ -351,7 +361,10 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
             MetricData {
                 name: columns.name,
                 kind,
-                arms: arm_counters.into_iter().map(|c| c.into_table(width)).collect(),
+                arms: arm_counters
+                    .into_iter()
+                    .map(|c| c.into_table(width))
+                    .collect(),
                 segments,
             }
         })
@@ -368,8 +381,14 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
         arms,
         units,
         other_labels,
-        segments: segment_order.iter().map(|i| segment_names[*i].clone()).collect(),
-        segment_units: segment_order.iter().map(|i| segment_units[*i].clone()).collect(),
+        segments: segment_order
+            .iter()
+            .map(|i| segment_names[*i].clone())
+            .collect(),
+        segment_units: segment_order
+            .iter()
+            .map(|i| segment_units[*i].clone())
+            .collect(),
         metrics,
         has_covariate: spec.covariate.is_some(),
     })
