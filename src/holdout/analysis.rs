@@ -14,8 +14,8 @@ use crate::report::{
     SrmCheck, ToolInfo, Warning,
 };
 use crate::resample::{
-    AtomTable, BootstrapSpec, Scheme, Sums, bca, bca_adjustment, bootstrap_two_arms,
-    influence_acceleration, percentile,
+    AtomTable, BootstrapSpec, Draws, Scheme, Sums, TwoArmStatistic, bca, bca_adjustment,
+    bootstrap_two_arms_many, influence_acceleration, percentile,
 };
 use crate::verdict::interval_verdict;
 
@@ -123,36 +123,65 @@ struct LiftDraws {
     acceleration: Option<f64>,
 }
 
-/// Runs the bootstrap of one lift and builds its estimate with all its intervals, the
-/// configured one first.
-fn bootstrap_lift(
+/// Runs one bootstrap for several lifts of the same arms and builds each lift's estimate with
+/// all its intervals, the configured one first.
+fn bootstrap_lifts(
     control: &AtomTable,
     treatment: &AtomTable,
     kind: MetricKind,
-    lift: Lift,
-    unit: &str,
+    lifts: &[(Lift, &str)],
     config: &HoldoutConfig,
     progress: &dyn Progress,
-) -> LiftDraws {
-    let statistic = lift_statistic(kind, lift);
-    let point = statistic(&control.sums(), &treatment.sums()).filter(|value| value.is_finite());
-    let Some(point) = point else {
-        return LiftDraws {
-            estimate: undefined(unit, undefined_reason(kind, lift, control, treatment)),
-            sorted: Vec::new(),
-            non_finite: config.resamples,
-            acceleration: None,
-        };
-    };
-
+) -> Vec<LiftDraws> {
+    let statistics: Vec<_> = lifts
+        .iter()
+        .map(|(lift, _)| lift_statistic(kind, *lift))
+        .collect();
+    let references: Vec<&TwoArmStatistic> = statistics
+        .iter()
+        .map(|statistic| statistic as &TwoArmStatistic)
+        .collect();
     let spec = BootstrapSpec {
         resamples: config.resamples,
         seed: config.seed,
         scheme: config.scheme,
     };
-    let draws = bootstrap_two_arms(control, treatment, &spec, &statistic, progress);
+    let all_draws = bootstrap_two_arms_many(control, treatment, &spec, &references, progress);
+
+    lifts
+        .iter()
+        .zip(references)
+        .zip(all_draws)
+        .map(|(((lift, unit), statistic), draws)| {
+            let point =
+                statistic(&control.sums(), &treatment.sums()).filter(|value| value.is_finite());
+            match point {
+                Some(point) => {
+                    lift_estimate(point, &draws, control, treatment, statistic, unit, config)
+                }
+                None => LiftDraws {
+                    estimate: undefined(unit, undefined_reason(kind, *lift, control, treatment)),
+                    sorted: Vec::new(),
+                    non_finite: config.resamples,
+                    acceleration: None,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Builds a lift's estimate from its point and bootstrap replicates.
+fn lift_estimate(
+    point: f64,
+    draws: &Draws,
+    control: &AtomTable,
+    treatment: &AtomTable,
+    statistic: &TwoArmStatistic,
+    unit: &str,
+    config: &HoldoutConfig,
+) -> LiftDraws {
     let sorted = draws.sorted();
-    let acceleration = influence_acceleration(control, treatment, &statistic);
+    let acceleration = influence_acceleration(control, treatment, statistic);
 
     let percentile_interval = percentile(&sorted, config.level);
     let basic_interval =
@@ -532,29 +561,26 @@ fn compare(
     let treatment_sums = treatment_table.sums();
 
     // Plain lift: absolute and relative, with the analytic reference beside the bootstrap.
-    let mut absolute = bootstrap_lift(
+    let mut lifts = bootstrap_lifts(
         &control_table,
         &treatment_table,
         kind,
-        Lift::Absolute,
-        "metric unit",
+        &[
+            (Lift::Absolute, "metric unit"),
+            (Lift::Relative, "fraction"),
+        ],
         config,
         progress,
-    );
+    )
+    .into_iter();
+    let (Some(mut absolute), Some(relative)) = (lifts.next(), lifts.next()) else {
+        unreachable!("bootstrap_lifts returns one result per lift");
+    };
     if let Some((reference, _)) =
         analytic_reference(kind, &control_table, &treatment_table, config.level)
     {
         absolute.estimate.intervals.push(reference);
     }
-    let relative = bootstrap_lift(
-        &control_table,
-        &treatment_table,
-        kind,
-        Lift::Relative,
-        "fraction",
-        config,
-        progress,
-    );
     let treatment_units = table.units[treatment];
     let incremental_total = scaled(
         &absolute.estimate,
@@ -631,15 +657,15 @@ fn cuped(
     let pooled = covariance(control).merge(&covariance(treatment));
     let theta = super::stats::cuped_theta(&pooled)?;
     let correlation = pooled.correlation()?;
-    let absolute = bootstrap_lift(
+    let absolute = bootstrap_lifts(
         control,
         treatment,
         kind,
-        Lift::Cuped { theta },
-        "metric unit",
+        &[(Lift::Cuped { theta }, "metric unit")],
         config,
         progress,
-    );
+    )
+    .pop()?;
     let baseline = control.sums();
     let baseline_mean = arm_value(MetricKind::Mean, &baseline)?;
     let relative = scaled(&absolute.estimate, 1.0 / baseline_mean.abs(), "fraction");
@@ -683,24 +709,21 @@ fn compare_segments(
     for (segment, tables) in table.segments.iter().zip(&metric.segments) {
         let control = outcome_only(&tables[0], kind);
         let treated = outcome_only(&tables[treatment], kind);
-        let absolute = bootstrap_lift(
+        let mut lifts = bootstrap_lifts(
             &control,
             &treated,
             kind,
-            Lift::Absolute,
-            "metric unit",
+            &[
+                (Lift::Absolute, "metric unit"),
+                (Lift::Relative, "fraction"),
+            ],
             config,
             progress,
-        );
-        let relative = bootstrap_lift(
-            &control,
-            &treated,
-            kind,
-            Lift::Relative,
-            "fraction",
-            config,
-            progress,
-        );
+        )
+        .into_iter();
+        let (Some(absolute), Some(relative)) = (lifts.next(), lifts.next()) else {
+            unreachable!("bootstrap_lifts returns one result per lift");
+        };
         let p_value = if control.units() >= 2 && treated.units() >= 2 {
             analytic_reference(kind, &control, &treated, config.level).and_then(|(_, p)| p)
         } else {

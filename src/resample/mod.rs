@@ -17,7 +17,7 @@ pub use interval::{
 };
 pub use units::{
     AtomTable, BootstrapSpec, Draws, Scheme, Sums, TwoArmStatistic, bootstrap_two_arms,
-    influence_acceleration,
+    bootstrap_two_arms_many, influence_acceleration,
 };
 
 /// Returns the random stream of resample `index` under `seed`: ChaCha8 seeded from `seed`,

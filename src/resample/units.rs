@@ -290,7 +290,34 @@ pub fn bootstrap_two_arms(
     statistic: &TwoArmStatistic,
     progress: &dyn Progress,
 ) -> Draws {
+    let mut draws = bootstrap_two_arms_many(control, treatment, spec, &[statistic], progress);
+    draws.pop().unwrap_or(Draws {
+        values: Vec::new(),
+        non_finite: spec.resamples,
+    })
+}
+
+/// Runs one bootstrap and evaluates every statistic in `statistics` on each resample's sums,
+/// so statistics of the same data (an absolute and a relative lift, say) share the resampled
+/// weights and cost one pass. Returns one [`Draws`] per statistic, in order; each equals what
+/// [`bootstrap_two_arms`] returns for that statistic alone.
+pub fn bootstrap_two_arms_many(
+    control: &AtomTable,
+    treatment: &AtomTable,
+    spec: &BootstrapSpec,
+    statistics: &[&TwoArmStatistic],
+    progress: &dyn Progress,
+) -> Vec<Draws> {
     let resamples = spec.resamples;
+    let empty = || -> Vec<Draws> {
+        statistics
+            .iter()
+            .map(|_| Draws {
+                values: Vec::with_capacity(resamples),
+                non_finite: 0,
+            })
+            .collect()
+    };
     progress.start("bootstrap", resamples as u64);
 
     let (Some(control_arm), Some(treatment_arm)) = (
@@ -299,31 +326,31 @@ pub fn bootstrap_two_arms(
     ) else {
         progress.advance(resamples as u64);
         progress.finish();
-        return Draws {
-            values: Vec::new(),
-            non_finite: resamples,
-        };
+        let mut all = empty();
+        for draws in all.iter_mut() {
+            draws.non_finite = resamples;
+        }
+        return all;
     };
 
     let chunk_len = resamples.div_ceil(MAX_CHUNKS).max(1);
-    let chunks: Vec<Draws> = (0..resamples.div_ceil(chunk_len))
+    let chunks: Vec<Vec<Draws>> = (0..resamples.div_ceil(chunk_len))
         .into_par_iter()
         .map(|chunk| {
             let start = chunk * chunk_len;
             let end = (start + chunk_len).min(resamples);
             let mut buffers = ResampleBuffers::new(&control_arm, &treatment_arm);
-            let mut draws = Draws {
-                values: Vec::with_capacity(end - start),
-                non_finite: 0,
-            };
+            let mut draws = empty();
 
             for index in start..end {
                 let mut rng = stream(spec.seed, index as u64);
                 control_arm.resample(&mut rng, &mut buffers.scratch, &mut buffers.control);
                 treatment_arm.resample(&mut rng, &mut buffers.scratch, &mut buffers.treatment);
-                match statistic(&buffers.control, &buffers.treatment) {
-                    Some(value) if value.is_finite() => draws.values.push(value),
-                    _ => draws.non_finite += 1,
+                for (statistic, draws) in statistics.iter().zip(draws.iter_mut()) {
+                    match statistic(&buffers.control, &buffers.treatment) {
+                        Some(value) if value.is_finite() => draws.values.push(value),
+                        _ => draws.non_finite += 1,
+                    }
                 }
             }
 
@@ -332,16 +359,15 @@ pub fn bootstrap_two_arms(
         })
         .collect();
 
-    let mut draws = Draws {
-        values: Vec::with_capacity(resamples),
-        non_finite: 0,
-    };
+    let mut all = empty();
     for chunk in chunks {
-        draws.values.extend(chunk.values);
-        draws.non_finite += chunk.non_finite;
+        for (draws, part) in all.iter_mut().zip(chunk) {
+            draws.values.extend(part.values);
+            draws.non_finite += part.non_finite;
+        }
     }
     progress.finish();
-    draws
+    all
 }
 
 /// Per-chunk buffers, so that the resample loop does not allocate.
@@ -387,13 +413,24 @@ struct PreparedArm {
     sampler: WeightSampler,
 }
 
+/// Atoms of more than [`SMALL_COUNT`] units draw their Poisson weight from
+/// `rand_distr::Poisson`; smaller ones sum that many Poisson(1) table draws, which is exact
+/// (a sum of independent Poisson(1) variables is Poisson(c)) and faster for small `c`.
+const SMALL_COUNT: u64 = 24;
+
+/// Poisson weight of one atom of several units.
+enum AtomPoisson {
+    Small(u64),
+    Large(Poisson<f64>),
+}
+
 enum WeightSampler {
-    /// Independent Poisson(c) weights: by table for the atoms of one unit, by
-    /// `rand_distr::Poisson` for the others.
+    /// Independent Poisson(c) weights: by table for the atoms of one unit, as a sum of `c`
+    /// table draws for small `c`, and by `rand_distr::Poisson` for the others.
     Poisson {
         /// Boxed because its lookup table takes 4 KiB.
         unit: Box<UnitPoisson>,
-        others: Vec<Poisson<f64>>,
+        others: Vec<AtomPoisson>,
     },
     /// Multinomial weights by the conditional binomial method over cells: first the atoms of
     /// one unit taken together, then each other atom. The draws that land among the atoms of
@@ -442,7 +479,13 @@ impl PreparedArm {
             Scheme::Poisson => WeightSampler::Poisson {
                 unit: Box::new(UnitPoisson::new()),
                 others: other_counts
-                    .map(|count| Poisson::new(count as f64))
+                    .map(|count| {
+                        if count <= SMALL_COUNT {
+                            Ok(AtomPoisson::Small(count))
+                        } else {
+                            Poisson::new(count as f64).map(AtomPoisson::Large)
+                        }
+                    })
                     .collect::<Result<Vec<_>, _>>()
                     .ok()?,
             },
@@ -480,7 +523,12 @@ impl PreparedArm {
             WeightSampler::Poisson { unit, others } => {
                 unit.fill(rng, &mut scratch.words, single);
                 for (weight, poisson) in multiple.iter_mut().zip(others) {
-                    *weight = poisson.sample(rng);
+                    *weight = match poisson {
+                        AtomPoisson::Small(count) => {
+                            (0..*count).map(|_| unit.sample(rng)).sum::<u64>() as f64
+                        }
+                        AtomPoisson::Large(poisson) => poisson.sample(rng),
+                    };
                 }
             }
             WeightSampler::Multinomial {
