@@ -307,7 +307,8 @@ fn analytic_reference(
                     successes: sums.first[0],
                 }
             };
-            let result = newcombe_interval(&proportion(control), &proportion(treatment), level)?;
+            let (control, treatment) = (proportion(control), proportion(treatment));
+            let result = newcombe_interval(&control, &treatment, level)?;
             Some((
                 Interval {
                     lower: result.lower,
@@ -315,7 +316,9 @@ fn analytic_reference(
                     level,
                     method: "newcombe_score".to_string(),
                 },
-                result.p_value,
+                result
+                    .p_value
+                    .or_else(|| pooled_z_test(&control, &treatment)),
             ))
         }
         MetricKind::Mean => {
@@ -343,6 +346,19 @@ fn analytic_reference(
         }
         MetricKind::Ratio => None,
     }
+}
+
+/// Returns the two-sided p-value of the pooled two-proportion z-test, the test that the
+/// Newcombe interval accompanies; `None` when the pooled proportion is 0 or 1.
+fn pooled_z_test(control: &ProportionSummary, treatment: &ProportionSummary) -> Option<f64> {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let pooled = (control.successes + treatment.successes) / (control.n + treatment.n);
+    let variance = pooled * (1.0 - pooled) * (1.0 / control.n + 1.0 / treatment.n);
+    if !(variance > 0.0) {
+        return None;
+    }
+    let z = (treatment.successes / treatment.n - control.successes / control.n) / variance.sqrt();
+    Some(2.0 * Normal::standard().sf(z.abs()))
 }
 
 /// Builds a 40-bin histogram of sorted replicates.
@@ -752,4 +768,30 @@ fn compare_segments(
         rows[*index].p_value_holm = Some(adjusted);
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pooled_z_test_matches_statsmodels() {
+        // statsmodels 0.15.0: proportions_ztest([60, 45], [1000, 1000]) gives
+        // z = 1.5038585877973938, p = 0.1326177819292726 (two-sided, pooled variance).
+        let control = ProportionSummary {
+            n: 1000.0,
+            successes: 45.0,
+        };
+        let treatment = ProportionSummary {
+            n: 1000.0,
+            successes: 60.0,
+        };
+        let p_value = pooled_z_test(&control, &treatment).expect("defined");
+        assert!((p_value - 0.1326177819292726).abs() < 1e-12, "{p_value}");
+        let none = ProportionSummary {
+            n: 10.0,
+            successes: 0.0,
+        };
+        assert_eq!(pooled_z_test(&none, &none), None);
+    }
 }
