@@ -148,6 +148,8 @@ fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
     let config = args.config().map_err(Failure::input)?;
     check_out(&args.out)?;
     let table = liftlab::data::read_units(&spec).map_err(Failure::input)?;
+
+    // The analysis fills in the settings it resolves (scheme, interval, split).
     let parameters = HoldoutParameters {
         group_col: spec.group_col.clone(),
         control: spec.control.clone(),
@@ -165,6 +167,7 @@ fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
         interval: String::new(),
         expected_split: Vec::new(),
     };
+
     let progress = progress::BarProgress::new(quiet);
     let report = liftlab::holdout::analyze(&table, &table.file, parameters, &config, &progress)
         .map_err(Failure::input)?;
@@ -173,6 +176,7 @@ fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
             .map_err(|error| error.to_string())
     })
     .map_err(Failure::other)?;
+
     println!("{}", report::holdout_summary(&report));
     println!();
     println!(

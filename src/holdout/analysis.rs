@@ -78,7 +78,7 @@ pub enum HoldoutError {
     InvalidSplit { found: usize, arms: usize },
 }
 
-/// Which lift a statistic computes.
+/// Lift that a statistic computes.
 #[derive(Clone, Copy)]
 enum Lift {
     Absolute,
@@ -670,6 +670,8 @@ fn cuped(
             sum_xy: sums.product(0, 1),
         }
     };
+
+    // θ and ρ from the pooled arms, then the bootstrap of the adjusted lift.
     let pooled = covariance(control).merge(&covariance(treatment));
     let theta = super::stats::cuped_theta(&pooled)?;
     let correlation = pooled.correlation()?;
@@ -685,6 +687,8 @@ fn cuped(
     let baseline = control.sums();
     let baseline_mean = arm_value(MetricKind::Mean, &baseline)?;
     let relative = scaled(&absolute.estimate, 1.0 / baseline_mean.abs(), "fraction");
+
+    // Variance reduction achieved, from the replicates of the plain and adjusted lift.
     let variance = |sorted: &[f64]| -> f64 {
         let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
         sorted

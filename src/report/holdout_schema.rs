@@ -46,7 +46,7 @@ pub struct LabelRows {
     pub rows: u64,
 }
 
-/// What the unit table contained.
+/// Contents of the unit table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HoldoutData {
     pub rows: usize,
