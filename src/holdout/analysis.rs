@@ -452,10 +452,22 @@ pub fn analyze(
         warnings.push(Warning {
             code: "sample_ratio_mismatch".to_string(),
             message: format!(
-                "arm sizes {:?} differ from the planned split (chi-square p = {:.2e} < 0.001); \
-                 the randomisation or the data pipeline may be broken, so treat every lift below \
-                 with suspicion",
-                table.units, srm.p_value
+                "arm sizes ({}) differ from the planned split ({}) (chi-square p = {:.2e} < \
+                 0.001); the randomisation or the data pipeline may be broken, so treat every \
+                 lift below with suspicion",
+                table
+                    .arms
+                    .iter()
+                    .zip(&table.units)
+                    .map(|(label, units)| format!("{label}: {units}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                srm.expected_shares
+                    .iter()
+                    .map(|share| format!("{:.1}%", share * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(" : "),
+                srm.p_value
             ),
         });
     }
