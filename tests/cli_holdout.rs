@@ -323,7 +323,7 @@ fn treatment_case_mismatch_rejected() {
     )
     .stderr(contains(shown(&data)))
     .stderr(contains("group label `womens e-mail` has no rows"))
-    .stderr(contains(format!("`{TREATMENT}`")))
+    .stderr(contains(format!("did you mean `{TREATMENT}`?")))
     .stderr(contains("including case"));
 }
 
@@ -458,7 +458,6 @@ fn non_numeric_covariate_names_value() {
 // Empty table.
 
 #[test]
-#[ignore = "the message asks for one row per geo and date, which is the geo panel format"]
 fn header_only_table_rejected() {
     let mut table = UnitCsv::new(UNITS);
     table.rows.clear();
@@ -493,7 +492,12 @@ fn duplicate_unit_ids_counted_and_listed() {
     .stderr(contains("column `id`"));
     for (row, original) in repeats {
         let id = table.get(original, "id");
-        assert = assert.stderr(contains(format!("`{id}` (line {})", line_of(row))));
+        let group = table.get(original, "group");
+        assert = assert.stderr(contains(format!(
+            "`{id}` on line {} ({group}) and line {} ({group})",
+            line_of(original),
+            line_of(row)
+        )));
     }
 }
 
@@ -514,7 +518,11 @@ fn unit_id_in_two_arms_rejected() {
     )
     .stderr(contains(shown(&data)))
     .stderr(contains("1 row(s) repeat a unit id"))
-    .stderr(contains(format!("`{id}` (line {})", line_of(1))))
+    .stderr(contains(format!(
+        "`{id}` on line {} ({CONTROL}) and line {} ({TREATMENT})",
+        line_of(0),
+        line_of(1)
+    )))
     .stderr(contains("in one arm"));
 }
 
@@ -688,7 +696,7 @@ fn no_metric_or_ratio_rejected() {
     let (_dir, data, out) = setup(&table);
 
     assert_input_error(HoldoutFlags::new(&data, &out).remove("--metric").run())
-        .stderr(contains("--metric"))
+        .stderr(contains("missing --metric or --ratio"))
         .stderr(contains("--ratio"))
         .stderr(contains("at least one"));
 }

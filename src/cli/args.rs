@@ -147,7 +147,7 @@ pub fn delimiter_byte(delimiter: char) -> Result<u8, ArgError> {
     u8::try_from(delimiter)
         .ok()
         .filter(|byte| byte.is_ascii() && *byte != b'"' && *byte != b'\n')
-        .ok_or_else(|| ArgError {
+        .ok_or_else(|| ArgError::Invalid {
             flag: "--delimiter".to_string(),
             value: delimiter.to_string(),
             expected: "one ASCII character such as `,` or `;`".to_string(),
@@ -160,7 +160,7 @@ impl HoldoutArgs {
         let mut ratios = Vec::new();
         for text in &self.ratios {
             let Some((numerator, denominator)) = text.split_once('/') else {
-                return Err(ArgError {
+                return Err(ArgError::Invalid {
                     flag: "--ratio".to_string(),
                     value: text.clone(),
                     expected: "NUMERATOR/DENOMINATOR column names, such as spend/visit".to_string(),
@@ -172,10 +172,10 @@ impl HoldoutArgs {
             });
         }
         if self.metrics.is_empty() && ratios.is_empty() {
-            return Err(ArgError {
-                flag: "--metric".to_string(),
-                value: "none".to_string(),
-                expected: "at least one --metric or --ratio".to_string(),
+            return Err(ArgError::Missing {
+                flags: "--metric or --ratio".to_string(),
+                expected: "at least one outcome column to analyse, such as --metric conversion"
+                    .to_string(),
             });
         }
         Ok(UnitSpec {
@@ -206,7 +206,7 @@ impl HoldoutArgs {
                         Some(shares)
                     }
                     _ => {
-                        return Err(ArgError {
+                        return Err(ArgError::Invalid {
                             flag: "--expected-split".to_string(),
                             value: text.clone(),
                             expected: "positive shares separated by `:`, control first, such \
@@ -366,13 +366,17 @@ pub struct GeoArgs {
     pub out: PathBuf,
 }
 
-/// A flag value that parses but is not valid.
+/// A flag value that parses but is not valid, or a missing flag.
 #[derive(Debug, thiserror::Error)]
-#[error("invalid value `{value}` for {flag}: expected {expected}")]
-pub struct ArgError {
-    pub flag: String,
-    pub value: String,
-    pub expected: String,
+pub enum ArgError {
+    #[error("invalid value `{value}` for {flag}: expected {expected}")]
+    Invalid {
+        flag: String,
+        value: String,
+        expected: String,
+    },
+    #[error("missing {flags}: expected {expected}")]
+    Missing { flags: String, expected: String },
 }
 
 impl GeoArgs {
@@ -400,14 +404,14 @@ impl TryFrom<&GeoArgs> for GeoConfig {
 
     fn try_from(args: &GeoArgs) -> Result<Self, ArgError> {
         let date = |flag: &str, text: &str| -> Result<NaiveDate, ArgError> {
-            NaiveDate::parse_from_str(text, &args.date_format).map_err(|_| ArgError {
+            NaiveDate::parse_from_str(text, &args.date_format).map_err(|_| ArgError::Invalid {
                 flag: flag.to_string(),
                 value: text.to_string(),
                 expected: format!("a date in the format {}", args.date_format),
             })
         };
         if args.no_intercept && args.estimator != EstimatorArg::Synth {
-            return Err(ArgError {
+            return Err(ArgError::Invalid {
                 flag: "--no-intercept".to_string(),
                 value: "set".to_string(),
                 expected: "--estimator synth, the only estimator with an intercept option"

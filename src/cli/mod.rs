@@ -146,6 +146,9 @@ fn check_out(out: &Path) -> Result<(), Failure> {
 fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
     let spec = args.unit_spec().map_err(Failure::input)?;
     let config = args.config().map_err(Failure::input)?;
+    config
+        .validate(1 + spec.treatments.len())
+        .map_err(Failure::input)?;
     check_out(&args.out)?;
     let table = liftlab::data::read_units(&spec).map_err(Failure::input)?;
 

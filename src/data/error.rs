@@ -19,10 +19,8 @@ pub enum DataError {
         message: String,
     },
 
-    #[error(
-        "{path}: the file has no data rows; expected a header line and one row per geo and date"
-    )]
-    Empty { path: PathBuf },
+    #[error("{path}: the file has no data rows; expected a header line and {expected}")]
+    Empty { path: PathBuf, expected: String },
 
     #[error("{path}: column `{column}` not found (set it with {flag}); the header has: {found}")]
     MissingColumn {
@@ -86,13 +84,14 @@ pub enum DataError {
     },
 
     #[error(
-        "{path}: group label `{label}` has no rows in column `{column}`; the labels found are: \
-         {found} (labels match exactly, including case and spaces)"
+        "{path}: group label `{label}` has no rows in column `{column}`{suggestion}; the labels \
+         found are: {found} (labels match exactly, including case and spaces)"
     )]
     UnknownLabel {
         path: PathBuf,
         column: String,
         label: String,
+        suggestion: String,
         found: String,
     },
 

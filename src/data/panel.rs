@@ -169,6 +169,7 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
     if rows == 0 {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
+            expected: "one row per geo and date".to_string(),
         });
     }
 
@@ -178,6 +179,7 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
     let (Some(first_date), Some(last_date)) = (first_date, last_date) else {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
+            expected: "one row per geo and date".to_string(),
         });
     };
     let dates: Vec<NaiveDate> = first_date

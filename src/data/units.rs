@@ -238,10 +238,13 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
                 return Err(blank(path, line, spec.unit_id_col.as_deref(), "a unit id"));
             }
             match seen_ids.get(id) {
-                Some(_) => {
+                Some((first_arm, first_line)) => {
                     duplicate_count += 1;
                     if duplicate_ids.len() < IDS_SHOWN {
-                        duplicate_ids.push(format!("`{id}` (line {line})"));
+                        duplicate_ids.push(format!(
+                            "`{id}` on line {first_line} ({}) and line {line} ({})",
+                            arms[*first_arm], arms[arm]
+                        ));
                     }
                 }
                 None => {
@@ -301,6 +304,7 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
     if rows == 0 {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
+            expected: "one row per unit".to_string(),
         });
     }
 
@@ -315,10 +319,16 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
     found_labels.sort();
     for (label, count) in arms.iter().zip(&units) {
         if *count == 0 {
+            let close = found_labels
+                .iter()
+                .find(|found| found.to_lowercase() == label.to_lowercase())
+                .map(|found| format!("; did you mean `{found}`?"))
+                .unwrap_or_default();
             return Err(DataError::UnknownLabel {
                 path: path.to_path_buf(),
                 column: spec.group_col.clone(),
                 label: label.clone(),
+                suggestion: close,
                 found: found_labels
                     .iter()
                     .map(|label| format!("`{label}`"))

@@ -354,7 +354,7 @@ fn pooled_z_test(control: &ProportionSummary, treatment: &ProportionSummary) -> 
     use statrs::distribution::{ContinuousCDF, Normal};
     let pooled = (control.successes + treatment.successes) / (control.n + treatment.n);
     let variance = pooled * (1.0 - pooled) * (1.0 / control.n + 1.0 / treatment.n);
-    if !(variance > 0.0) {
+    if variance.is_nan() || variance <= 0.0 {
         return None;
     }
     let z = (treatment.successes / treatment.n - control.successes / control.n) / variance.sqrt();
@@ -401,6 +401,34 @@ fn outcome_only(table: &AtomTable, kind: MetricKind) -> AtomTable {
     outcome
 }
 
+impl HoldoutConfig {
+    /// Checks the settings for a test of `arms` arms (control included) and returns the
+    /// planned shares, normalised to sum to one.
+    pub fn validate(&self, arms: usize) -> Result<Vec<f64>, HoldoutError> {
+        if !(self.level > 0.0 && self.level < 1.0) {
+            return Err(HoldoutError::InvalidLevel { level: self.level });
+        }
+        if self.resamples < 100 {
+            return Err(HoldoutError::TooFewResamples {
+                resamples: self.resamples,
+            });
+        }
+        match &self.expected_split {
+            Some(shares) if shares.len() != arms || shares.iter().any(|share| *share <= 0.0) => {
+                Err(HoldoutError::InvalidSplit {
+                    found: shares.len(),
+                    arms,
+                })
+            }
+            Some(shares) => {
+                let total: f64 = shares.iter().sum();
+                Ok(shares.iter().map(|share| share / total).collect())
+            }
+            None => Ok(vec![1.0 / arms as f64; arms]),
+        }
+    }
+}
+
 /// Runs the holdout analysis of `table`.
 pub fn analyze(
     table: &UnitTable,
@@ -409,30 +437,8 @@ pub fn analyze(
     config: &HoldoutConfig,
     progress: &dyn Progress,
 ) -> Result<HoldoutReport, HoldoutError> {
-    if !(config.level > 0.0 && config.level < 1.0) {
-        return Err(HoldoutError::InvalidLevel {
-            level: config.level,
-        });
-    }
-    if config.resamples < 100 {
-        return Err(HoldoutError::TooFewResamples {
-            resamples: config.resamples,
-        });
-    }
     let arms = table.arms.len();
-    let expected_split = match &config.expected_split {
-        Some(shares) if shares.len() != arms || shares.iter().any(|share| *share <= 0.0) => {
-            return Err(HoldoutError::InvalidSplit {
-                found: shares.len(),
-                arms,
-            });
-        }
-        Some(shares) => {
-            let total: f64 = shares.iter().sum();
-            shares.iter().map(|share| share / total).collect()
-        }
-        None => vec![1.0 / arms as f64; arms],
-    };
+    let expected_split = config.validate(arms)?;
     let mut warnings = Vec::new();
 
     // Sample-ratio mismatch over all arms.
