@@ -820,3 +820,18 @@ fn no_placebo_set_gives_no_p_value() {
     assert!(report["inference"]["placebo"]["p_value"].is_null());
     assert_eq!(report["inference"]["placebo"]["sets_possible"], 0);
 }
+
+#[test]
+fn crlf_file_reports_true_line() {
+    let mut panel = CsvPanel::new(&GEOS, DAYS);
+    panel.set("austin", "2021-01-05", "Y", "12x");
+    let (dir, data, out) = setup(&panel);
+    let crlf = dir.path().join("windows.csv");
+    let text = std::fs::read_to_string(&data).expect("panel");
+    std::fs::write(&crlf, text.replace('\n', "\r\n")).expect("write");
+    let line = panel.line_of("austin", "2021-01-05");
+
+    assert_input_error(GeoFlags::new(&crlf, &out).run())
+        .stderr(contains(format!("line {line}, column `Y`")))
+        .stderr(contains("`12x`"));
+}

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use ndarray::Array2;
 
-use super::{DataError, InputFile, sha256_hex};
+use super::{
+    DataError, InputFile, LineIndex, check_is_file, csv_error, describe_header, sha256_hex,
+};
 
 /// Default date format of the date column (chrono `strftime` syntax).
 pub const DEFAULT_DATE_FORMAT: &str = "%Y-%m-%d";
@@ -102,11 +104,14 @@ struct Columns {
 /// Reads and validates the panel described by `spec`. The file is only read.
 pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
     let path = spec.path.as_path();
+    check_is_file(path)?;
     let bytes = std::fs::read(path).map_err(|source| DataError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let sha256 = sha256_hex(&bytes);
+    let lines = LineIndex::new(&bytes);
+    let line_of = |offset: u64| lines.line(offset);
 
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -114,7 +119,7 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
         .from_reader(bytes.as_slice());
     let headers = reader
         .headers()
-        .map_err(|error| csv_error(path, &error))?
+        .map_err(|error| csv_error(path, &error, line_of))?
         .clone();
     let columns = find_columns(spec, &headers)?;
 
@@ -127,12 +132,14 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
     loop {
         let more = reader
             .read_record(&mut record)
-            .map_err(|error| csv_error(path, &error))?;
+            .map_err(|error| csv_error(path, &error, line_of))?;
         if !more {
             break;
         }
         rows += 1;
-        let line = record.position().map_or(0, |position| position.line());
+        let line = record
+            .position()
+            .map_or(0, |position| lines.line(position.byte()));
 
         let geo = field(&record, columns.geo);
         if geo.trim().is_empty() {
@@ -254,23 +261,6 @@ pub fn read_panel(spec: &PanelSpec) -> Result<Panel, DataError> {
 
 /// Finds the configured columns in the header, or names the one that is missing.
 fn find_columns(spec: &PanelSpec, headers: &csv::StringRecord) -> Result<Columns, DataError> {
-    let found = if headers.iter().all(str::is_empty) {
-        "no column names (is the first line empty?)".to_string()
-    } else {
-        let names: Vec<String> = headers.iter().map(|header| format!("`{header}`")).collect();
-        let mut found = names.join(", ");
-        let other_separator = [b';', b'\t', b'|', b',']
-            .into_iter()
-            .filter(|separator| *separator != spec.delimiter)
-            .find(|separator| headers.len() == 1 && headers[0].contains(char::from(*separator)));
-        if let Some(separator) = other_separator {
-            found.push_str(&format!(
-                " (the fields look separated by `{}`; set it with --delimiter)",
-                char::from(separator).escape_default()
-            ));
-        }
-        found
-    };
     let find = |name: &str, flag: &str| -> Result<usize, DataError> {
         headers
             .iter()
@@ -279,7 +269,7 @@ fn find_columns(spec: &PanelSpec, headers: &csv::StringRecord) -> Result<Columns
                 path: spec.path.clone(),
                 column: name.to_string(),
                 flag: flag.to_string(),
-                found: found.clone(),
+                found: describe_header(headers, spec.delimiter, name),
             })
     };
     Ok(Columns {
@@ -354,20 +344,6 @@ fn parse_amount(path: &Path, line: u64, column: &str, text: &str) -> Result<f64,
         return Err(invalid());
     }
     Ok(value)
-}
-
-fn csv_error(path: &Path, error: &csv::Error) -> DataError {
-    if let csv::ErrorKind::Io(io) = error.kind() {
-        return DataError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(io.kind(), io.to_string()),
-        };
-    }
-    DataError::Csv {
-        path: path.to_path_buf(),
-        line: error.position().map_or(0, |position| position.line()),
-        message: error.to_string(),
-    }
 }
 
 /// Joins the first few items and appends the count of the rest.

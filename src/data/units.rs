@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{DataError, InputFile};
+use super::{DataError, InputFile, check_is_file, csv_error, describe_header, line_of_offset};
 use crate::resample::AtomTable;
 
 /// How many duplicated unit ids an error message lists.
@@ -129,6 +129,7 @@ struct MetricColumns {
 /// Reads `spec.path` in one pass and returns its atoms. The file is only read.
 pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
     let path = spec.path.as_path();
+    check_is_file(path)?;
     let file = std::fs::File::open(path).map_err(|source| DataError::Io {
         path: path.to_path_buf(),
         source,
@@ -140,7 +141,7 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
         .from_reader(hashing);
     let headers = reader
         .headers()
-        .map_err(|error| csv_error(path, &error))?
+        .map_err(|error| csv_error(path, &error, |offset| line_of_offset(path, offset)))?
         .clone();
 
     // Columns.
@@ -152,11 +153,7 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
                 path: path.to_path_buf(),
                 column: name.to_string(),
                 flag: flag.to_string(),
-                found: headers
-                    .iter()
-                    .map(|header| format!("`{header}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                found: describe_header(&headers, spec.delimiter, name),
             })
     };
     let group_index = column(&spec.group_col, "--group-col")?;
@@ -220,10 +217,11 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
     let mut row_values: Vec<f64> = Vec::with_capacity(2);
     while reader
         .read_record(&mut record)
-        .map_err(|error| csv_error(path, &error))?
+        .map_err(|error| csv_error(path, &error, |offset| line_of_offset(path, offset)))?
     {
         rows += 1;
-        let line = record.position().map_or(0, |position| position.line());
+        // Lines are computed from the byte offset only for an error, see `LineIndex`.
+        let offset = record.position().map_or(0, |position| position.byte());
 
         let label = record.get(group_index).unwrap_or("");
         let Some(arm) = arm_of.get(label).copied() else {
@@ -235,20 +233,28 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
         if let Some(index) = id_index {
             let id = record.get(index).unwrap_or("");
             if id.trim().is_empty() {
-                return Err(blank(path, line, spec.unit_id_col.as_deref(), "a unit id"));
+                return Err(blank(
+                    path,
+                    offset,
+                    spec.unit_id_col.as_deref(),
+                    "a unit id",
+                ));
             }
             match seen_ids.get(id) {
-                Some((first_arm, first_line)) => {
+                Some((first_arm, first_offset)) => {
                     duplicate_count += 1;
                     if duplicate_ids.len() < IDS_SHOWN {
                         duplicate_ids.push(format!(
-                            "`{id}` on line {first_line} ({}) and line {line} ({})",
-                            arms[*first_arm], arms[arm]
+                            "`{id}` on line {} ({}) and line {} ({})",
+                            line_of_offset(path, *first_offset),
+                            arms[*first_arm],
+                            line_of_offset(path, offset),
+                            arms[arm]
                         ));
                     }
                 }
                 None => {
-                    seen_ids.insert(id.to_string(), (arm, line));
+                    seen_ids.insert(id.to_string(), (arm, offset));
                 }
             }
         }
@@ -259,7 +265,7 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
                 if value.trim().is_empty() {
                     return Err(blank(
                         path,
-                        line,
+                        offset,
                         spec.segment_col.as_deref(),
                         "a segment name",
                     ));
@@ -282,7 +288,7 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
         for (metric, columns) in metric_columns.iter().enumerate() {
             row_values.clear();
             let first_name = &headers[columns.first];
-            let value = parse_value(path, line, first_name, record.get(columns.first))?;
+            let value = parse_value(path, offset, first_name, record.get(columns.first))?;
             if value != 0.0 && value != 1.0 {
                 binary[metric] = false;
             }
@@ -290,7 +296,7 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
             if let Some(second) = columns.second {
                 row_values.push(parse_value(
                     path,
-                    line,
+                    offset,
                     &headers[second],
                     record.get(second),
                 )?);
@@ -404,39 +410,36 @@ pub fn read_units(spec: &UnitSpec) -> Result<UnitTable, DataError> {
     })
 }
 
-fn blank(path: &Path, line: u64, column: Option<&str>, expected: &str) -> DataError {
+fn blank(path: &Path, offset: u64, column: Option<&str>, expected: &str) -> DataError {
     DataError::BlankValue {
         path: path.to_path_buf(),
-        line,
+        line: line_of_offset(path, offset),
         column: column.unwrap_or_default().to_string(),
         expected: expected.to_string(),
     }
 }
 
 /// Parses an outcome or covariate value: a finite number, negative allowed (refunds).
-fn parse_value(path: &Path, line: u64, column: &str, text: Option<&str>) -> Result<f64, DataError> {
+fn parse_value(
+    path: &Path,
+    offset: u64,
+    column: &str,
+    text: Option<&str>,
+) -> Result<f64, DataError> {
     const EXPECTED: &str = "a number such as 0, 1 or 29.99";
     let text = text.unwrap_or("");
     if text.trim().is_empty() {
-        return Err(blank(path, line, Some(column), EXPECTED));
+        return Err(blank(path, offset, Some(column), EXPECTED));
     }
     match text.trim().parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
         _ => Err(DataError::InvalidValue {
             path: path.to_path_buf(),
-            line,
+            line: line_of_offset(path, offset),
             column: column.to_string(),
             value: text.to_string(),
             expected: EXPECTED.to_string(),
         }),
-    }
-}
-
-fn csv_error(path: &Path, error: &csv::Error) -> DataError {
-    DataError::Csv {
-        path: path.to_path_buf(),
-        line: error.position().map_or(0, |position| position.line()),
-        message: error.to_string(),
     }
 }
 
