@@ -952,3 +952,31 @@ fn shipped_example_runs() {
     let segments = report["segments"].as_array().expect("segments list");
     assert_eq!(segments.len(), 24, "2 treatments × 4 metrics × 3 zip codes");
 }
+
+#[test]
+fn treatment_equal_to_control_rejected() {
+    let table = UnitCsv::new(UNITS);
+    let (_dir, data, out) = setup(&table);
+
+    assert_input_error(
+        HoldoutFlags::new(&data, &out)
+            .set("--treatment", CONTROL)
+            .run(),
+    )
+    .stderr(contains(format!(
+        "invalid value `{CONTROL}` for --treatment"
+    )))
+    .stderr(contains("other than the control's"));
+}
+
+#[test]
+fn out_inside_a_file_rejected() {
+    let table = UnitCsv::new(UNITS);
+    let (dir, data, _out) = setup(&table);
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "keep me").expect("write");
+
+    assert_input_error(HoldoutFlags::new(&data, &file.join("sub")).run())
+        .stderr(contains(format!("{} is a file", file.display())));
+    assert_eq!(std::fs::read_to_string(&file).expect("file"), "keep me");
+}

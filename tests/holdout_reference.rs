@@ -85,7 +85,10 @@ fn hillstrom_matches_statsmodels() {
     let visit = &report.comparisons[0];
     assert_eq!(visit.kind, "proportion");
     assert!(close(
-        (visit.control_mean, visit.treatment_mean),
+        (
+            visit.control_mean.expect("control mean"),
+            visit.treatment_mean.expect("treatment mean"),
+        ),
         VISIT_MEANS,
         1e-11
     ));
@@ -98,7 +101,10 @@ fn hillstrom_matches_statsmodels() {
     let spend = &report.comparisons[1];
     assert_eq!(spend.kind, "mean");
     assert!(close(
-        (spend.control_mean, spend.treatment_mean),
+        (
+            spend.control_mean.expect("control mean"),
+            spend.treatment_mean.expect("treatment mean"),
+        ),
         SPEND_MEANS,
         1e-11
     ));

@@ -171,6 +171,22 @@ impl HoldoutArgs {
                 denominator: denominator.trim().to_string(),
             });
         }
+        for (index, label) in self.treatments.iter().enumerate() {
+            if *label == self.control {
+                return Err(ArgError::Invalid {
+                    flag: "--treatment".to_string(),
+                    value: label.clone(),
+                    expected: "a label other than the control's (--control)".to_string(),
+                });
+            }
+            if self.treatments[..index].contains(label) {
+                return Err(ArgError::Invalid {
+                    flag: "--treatment".to_string(),
+                    value: label.clone(),
+                    expected: "each treatment label once".to_string(),
+                });
+            }
+        }
         if self.metrics.is_empty() && ratios.is_empty() {
             return Err(ArgError::Missing {
                 flags: "--metric or --ratio".to_string(),

@@ -133,11 +133,13 @@ fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Rejects an output folder that is, or lies inside, a file.
 fn check_out(out: &Path) -> Result<(), Failure> {
-    if out.exists() && !out.is_dir() {
+    if let Some(file) = out.ancestors().find(|path| path.is_file()) {
         return Err(Failure::input(format!(
-            "--out {} is a file; expected a folder (it is created when missing)",
-            out.display()
+            "--out {}: {} is a file; expected a folder (it is created when missing)",
+            out.display(),
+            file.display()
         )));
     }
     Ok(())

@@ -87,6 +87,11 @@ enum Lift {
     Cuped {
         theta: f64,
     },
+    /// CUPED absolute lift divided by the control arm's plain mean of `y` in the same
+    /// resample, so the interval carries the uncertainty of the baseline too.
+    CupedRelative {
+        theta: f64,
+    },
 }
 
 /// Returns the arm's value of the metric: the mean of column 0, or for a ratio the sum of
@@ -106,13 +111,20 @@ fn lift_statistic(kind: MetricKind, lift: Lift) -> impl Fn(&Sums, &Sums) -> Opti
             let baseline = arm_value(kind, control)?;
             (baseline != 0.0).then_some((arm_value(kind, treatment)? - baseline) / baseline.abs())
         }
-        Lift::Cuped { theta } => {
-            let adjusted = |sums: &Sums| -> Option<f64> {
-                (sums.weight > 0.0).then(|| (sums.first[0] - theta * sums.first[1]) / sums.weight)
-            };
-            Some(adjusted(treatment)? - adjusted(control)?)
+        Lift::Cuped { theta } => cuped_lift(theta, control, treatment),
+        Lift::CupedRelative { theta } => {
+            let baseline = control.mean(0)?;
+            (baseline != 0.0).then_some(cuped_lift(theta, control, treatment)? / baseline.abs())
         }
     }
+}
+
+/// Returns the difference in arm means of `y − θ x`, columns `[y, x]`.
+fn cuped_lift(theta: f64, control: &Sums, treatment: &Sums) -> Option<f64> {
+    let adjusted = |sums: &Sums| -> Option<f64> {
+        (sums.weight > 0.0).then(|| (sums.first[0] - theta * sums.first[1]) / sums.weight)
+    };
+    Some(adjusted(treatment)? - adjusted(control)?)
 }
 
 /// Bootstrap replicates and intervals of one lift.
@@ -616,11 +628,20 @@ fn compare(
         absolute.estimate.intervals.push(reference);
     }
     let treatment_units = table.units[treatment];
-    let incremental_total = scaled(
-        &absolute.estimate,
-        treatment_units as f64,
-        "metric unit × units",
-    );
+    let incremental_total = if kind == MetricKind::Ratio {
+        undefined(
+            "metric unit × units",
+            "a ratio metric has no per-unit total; see the lifts of its numerator and \
+             denominator metrics"
+                .to_string(),
+        )
+    } else {
+        scaled(
+            &absolute.estimate,
+            treatment_units as f64,
+            "metric unit × units",
+        )
+    };
     if absolute.non_finite > 0 && absolute.estimate.point.is_some() {
         warnings.push(Warning {
             code: "non_finite_resamples".to_string(),
@@ -652,8 +673,8 @@ fn compare(
         kind: kind_name(kind).to_string(),
         control_units: table.units[0],
         treatment_units,
-        control_mean: arm_value(kind, &control_sums).unwrap_or(0.0),
-        treatment_mean: arm_value(kind, &treatment_sums).unwrap_or(0.0),
+        control_mean: arm_value(kind, &control_sums),
+        treatment_mean: arm_value(kind, &treatment_sums),
         absolute_lift: absolute.estimate,
         relative_lift: relative.estimate,
         incremental_total,
@@ -693,18 +714,21 @@ fn cuped(
     let pooled = covariance(control).merge(&covariance(treatment));
     let theta = super::stats::cuped_theta(&pooled)?;
     let correlation = pooled.correlation()?;
-    let absolute = bootstrap_lifts(
+    let mut lifts = bootstrap_lifts(
         control,
         treatment,
         kind,
-        &[(Lift::Cuped { theta }, "metric unit")],
+        &[
+            (Lift::Cuped { theta }, "metric unit"),
+            (Lift::CupedRelative { theta }, "fraction"),
+        ],
         config,
         progress,
     )
-    .pop()?;
-    let baseline = control.sums();
-    let baseline_mean = arm_value(MetricKind::Mean, &baseline)?;
-    let relative = scaled(&absolute.estimate, 1.0 / baseline_mean.abs(), "fraction");
+    .into_iter();
+    let (Some(absolute), Some(relative)) = (lifts.next(), lifts.next()) else {
+        unreachable!("bootstrap_lifts returns one result per lift");
+    };
 
     // Variance reduction achieved, from the replicates of the plain and adjusted lift.
     let variance = |sorted: &[f64]| -> f64 {
@@ -724,11 +748,7 @@ fn cuped(
     Some(CupedResult {
         theta,
         absolute_lift: absolute.estimate,
-        relative_lift: if baseline_mean != 0.0 {
-            relative
-        } else {
-            undefined("fraction", "the control mean is zero".to_string())
-        },
+        relative_lift: relative.estimate,
         variance_reduction: reduction,
         expected_variance_reduction: correlation * correlation,
     })

@@ -110,8 +110,9 @@ pub struct Comparison {
     pub kind: String,
     pub control_units: u64,
     pub treatment_units: u64,
-    pub control_mean: f64,
-    pub treatment_mean: f64,
+    /// Arm values; `None` when undefined (a ratio whose denominator sums to zero).
+    pub control_mean: Option<f64>,
+    pub treatment_mean: Option<f64>,
     /// Treatment mean − control mean, in the metric's unit.
     pub absolute_lift: Estimate,
     /// Absolute lift ÷ |control mean|, as a fraction.

@@ -15,9 +15,9 @@ pub fn holdout_summary(report: &HoldoutReport) -> String {
         .map(|arm| format!("{} {}", arm.label, group_thousands(arm.units)))
         .collect();
     lines.push(format!(
-        "Units: {} · sample-ratio check p = {:.3}{}",
+        "Units: {} · sample-ratio check p {}{}",
         arms.join(", "),
-        report.srm.p_value,
+        format_p(report.srm.p_value),
         if report.srm.mismatch {
             " (MISMATCH)"
         } else {
@@ -28,7 +28,7 @@ pub fn holdout_summary(report: &HoldoutReport) -> String {
     for treatment in &report.parameters.treatments {
         lines.push(String::new());
         lines.push(format!("{treatment} vs {}", report.parameters.control));
-        let rows: Vec<[String; 6]> = report
+        let rows: Vec<[String; 7]> = report
             .comparisons
             .iter()
             .filter(|comparison| &comparison.treatment == treatment)
@@ -38,11 +38,12 @@ pub fn holdout_summary(report: &HoldoutReport) -> String {
             "metric".to_string(),
             "control".to_string(),
             "treatment".to_string(),
+            "difference".to_string(),
             "lift".to_string(),
-            format!("{:.0}% CI", report.parameters.level * 100.0),
+            format!("{} CI of lift", level_label(report.parameters.level)),
             "verdict".to_string(),
         ];
-        let mut widths = [0usize; 6];
+        let mut widths = [0usize; 7];
         for row in std::iter::once(&header).chain(&rows) {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(cell.chars().count());
@@ -63,11 +64,14 @@ pub fn holdout_summary(report: &HoldoutReport) -> String {
         {
             if let Some(cuped) = &comparison.cuped {
                 lines.push(format!(
-                    "  CUPED {}: lift {} (variance {} by the covariate, {} expected)",
+                    "  CUPED {}: lift {}{}; the covariate {} (ρ² = {:.1}%)",
                     comparison.metric,
                     relative_text(&cuped.relative_lift),
+                    interval_text(&cuped.relative_lift)
+                        .map(|text| format!(", CI {text}"))
+                        .unwrap_or_default(),
                     reduction_text(cuped.variance_reduction),
-                    reduction_text(cuped.expected_variance_reduction)
+                    cuped.expected_variance_reduction * 100.0
                 ));
             }
         }
@@ -83,32 +87,64 @@ pub fn holdout_summary(report: &HoldoutReport) -> String {
     lines.join("\n")
 }
 
-fn comparison_row(comparison: &Comparison) -> [String; 6] {
+fn comparison_row(comparison: &Comparison) -> [String; 7] {
     let relative = &comparison.relative_lift;
-    let interval = relative
-        .interval
-        .as_ref()
-        .map(|interval| {
-            format!(
-                "{} to {}",
-                format_percent(interval.lower),
-                format_percent(interval.upper)
-            )
+    let interval = interval_text(relative).unwrap_or_else(|| "–".to_string());
+    let difference = comparison
+        .absolute_lift
+        .point
+        .map(|point| {
+            let text = format_value(point);
+            if point >= 0.0 {
+                format!("+{text}")
+            } else {
+                text
+            }
         })
-        .unwrap_or_else(|| "–".to_string());
+        .unwrap_or_else(|| "undefined".to_string());
     let verdict = match comparison.verdict.kind {
         VerdictKind::Positive => "positive",
         VerdictKind::Negative => "negative",
         VerdictKind::Inconclusive => "inconclusive",
     };
+    let value = |value: Option<f64>| value.map_or_else(|| "undefined".to_string(), format_value);
     [
         comparison.metric.clone(),
-        format_value(comparison.control_mean),
-        format_value(comparison.treatment_mean),
+        value(comparison.control_mean),
+        value(comparison.treatment_mean),
+        difference,
         relative_text(relative),
         interval,
         verdict.to_string(),
     ]
+}
+
+fn interval_text(estimate: &Estimate) -> Option<String> {
+    let interval = estimate.interval.as_ref()?;
+    Some(format!(
+        "{} to {}",
+        format_percent(interval.lower),
+        format_percent(interval.upper)
+    ))
+}
+
+/// Formats a confidence level without rounding 0.995 up to 100%.
+fn level_label(level: f64) -> String {
+    let percent = level * 100.0;
+    if (percent - percent.round()).abs() < 1e-9 {
+        format!("{percent:.0}%")
+    } else {
+        format!("{}%", (percent * 10.0).round() / 10.0)
+    }
+}
+
+/// Formats a p-value as `= 0.123` or `< 0.001`.
+fn format_p(p_value: f64) -> String {
+    if p_value < 0.001 {
+        "< 0.001".to_string()
+    } else {
+        format!("= {p_value:.3}")
+    }
 }
 
 fn relative_text(estimate: &Estimate) -> String {
@@ -118,11 +154,15 @@ fn relative_text(estimate: &Estimate) -> String {
     }
 }
 
+/// Describes the variance reduction achieved by the covariate.
 fn reduction_text(fraction: f64) -> String {
-    if fraction >= 0.0 {
-        format!("−{:.1}%", fraction * 100.0)
+    let percent = (fraction * 1000.0).round() / 10.0;
+    if percent > 0.0 {
+        format!("cut the variance of the lift by {percent:.1}%")
+    } else if percent < 0.0 {
+        format!("raised the variance of the lift by {:.1}%", -percent)
     } else {
-        format!("+{:.1}%", -fraction * 100.0)
+        "left the variance of the lift unchanged".to_string()
     }
 }
 
@@ -157,6 +197,18 @@ mod tests {
         assert_eq!(format_value(1.0424), "1.042");
         assert_eq!(format_value(1234.5), "1234");
         assert_eq!(format_value(0.0), "0");
+    }
+
+    #[test]
+    fn level_keeps_its_decimal() {
+        assert_eq!(level_label(0.95), "95%");
+        assert_eq!(level_label(0.995), "99.5%");
+    }
+
+    #[test]
+    fn small_p_values_are_bounded() {
+        assert_eq!(format_p(0.0), "< 0.001");
+        assert_eq!(format_p(0.9041), "= 0.904");
     }
 
     #[test]
