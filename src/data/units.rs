@@ -95,23 +95,30 @@ pub struct UnitTable {
 /// Collapses rows into atoms keyed by their bit patterns.
 #[derive(Default)]
 struct AtomCounter {
-    counts: HashMap<Vec<u64>, u64>,
+    /// Counts by the bit patterns of up to two columns; an unused second column is 0.
+    counts: HashMap<[u64; 2], u64>,
 }
 
 impl AtomCounter {
     fn add(&mut self, row: &[f64]) {
-        let key: Vec<u64> = row.iter().map(|value| value.to_bits()).collect();
+        let mut key = [0u64; 2];
+        for (slot, value) in key.iter_mut().zip(row) {
+            *slot = value.to_bits();
+        }
         *self.counts.entry(key).or_insert(0) += 1;
     }
 
-    /// Returns the atoms sorted by their bit patterns, so the table does not depend on the
-    /// order of the rows or of the hash map.
+    /// Returns the atoms of `columns` columns (1 or 2) sorted by their bit patterns, so the
+    /// table does not depend on the order of the rows or of the hash map.
     fn into_table(self, columns: usize) -> AtomTable {
-        let mut entries: Vec<(Vec<u64>, u64)> = self.counts.into_iter().collect();
+        let mut entries: Vec<([u64; 2], u64)> = self.counts.into_iter().collect();
         entries.sort_unstable();
         let mut table = AtomTable::new(columns);
         for (key, count) in entries {
-            let row: Vec<f64> = key.iter().map(|bits| f64::from_bits(*bits)).collect();
+            let row: Vec<f64> = key[..columns]
+                .iter()
+                .map(|bits| f64::from_bits(*bits))
+                .collect();
             table.push(&row, count);
         }
         table

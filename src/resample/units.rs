@@ -200,12 +200,6 @@ impl Sums {
         (self.weight > 0.0).then(|| self.first[column] / self.weight)
     }
 
-    fn clear(&mut self) {
-        self.weight = 0.0;
-        self.first.fill(0.0);
-        self.second.fill(0.0);
-    }
-
     /// Adds one row with weight `weight`.
     fn add_row(&mut self, row: &[f64], weight: f64) {
         self.weight += weight;
@@ -276,6 +270,10 @@ const MAX_CHUNKS: usize = 256;
 
 /// Bootstraps `statistic` over two independent arms: in every resample, draws each arm's units
 /// with replacement under `spec.scheme` and evaluates the statistic on the arms' weighted sums.
+///
+/// The sums of a resample carry `weight` and `first` only: `second` stays zero, because lift
+/// statistics of means, ratios and CUPED need first moments alone, and skipping the products
+/// saves a third of the work per atom. [`AtomTable::sums`] has the second moments.
 ///
 /// Resample b draws from [`stream`]`(spec.seed, b)`, so the draws are identical whatever the
 /// number of threads. Resamples run in parallel, in chunks, and `progress` advances once per
@@ -383,16 +381,23 @@ struct Scratch {
     words: Vec<u32>,
     /// Weight of each atom.
     weights: Vec<f64>,
+    /// Poisson(1) draws that small multi-unit atoms sum into their weights.
+    unit_draws: Vec<f64>,
 }
 
 impl ResampleBuffers {
     fn new(control: &PreparedArm, treatment: &PreparedArm) -> Self {
-        let words = control.single_unit_atoms.max(treatment.single_unit_atoms);
+        let unit_draws = control.small_atom_units.max(treatment.small_atom_units);
+        let words = control
+            .single_unit_atoms
+            .max(treatment.single_unit_atoms)
+            .max(unit_draws);
         let atoms = control.atoms.max(treatment.atoms);
         Self {
             scratch: Scratch {
                 words: vec![0; words],
                 weights: vec![0.0; atoms],
+                unit_draws: vec![0.0; unit_draws],
             },
             control: Sums::zeros(control.columns),
             treatment: Sums::zeros(treatment.columns),
@@ -406,9 +411,11 @@ struct PreparedArm {
     atoms: usize,
     /// Atoms of one unit, which come first.
     single_unit_atoms: usize,
+    /// Units in the multi-unit atoms whose Poisson weight is a sum of Poisson(1) draws.
+    small_atom_units: usize,
     units: u64,
-    /// Each atom's moments `x₀, …, x_{k−1}, x₀x₀, x₀x₁, …` in the order of [`Sums`], stored
-    /// moment-major: moment d of atom i is at `d · atoms + i`.
+    /// Each atom's columns `x₀, …, x_{k−1}`, stored column-major: column d of atom i is at
+    /// `d · atoms + i`.
     moments: Vec<f64>,
     sampler: WeightSampler,
 }
@@ -460,14 +467,11 @@ impl PreparedArm {
             .take_while(|atom| table.counts[**atom] == 1)
             .count();
 
-        let width = columns + columns * (columns + 1) / 2;
-        let mut moments = vec![0.0; width * atoms];
-        let mut vector = Sums::zeros(columns);
+        // Resamples fill first moments only (see `bootstrap_two_arms`), so only the columns
+        // themselves are laid out.
+        let mut moments = vec![0.0; columns * atoms];
         for (position, atom) in order.iter().enumerate() {
-            vector.clear();
-            vector.add_row(table.row(*atom), 1.0);
-            let values = vector.first.iter().chain(&vector.second);
-            for (moment, value) in values.enumerate() {
+            for (moment, value) in table.row(*atom).iter().enumerate() {
                 moments[moment * atoms + position] = *value;
             }
         }
@@ -504,10 +508,21 @@ impl PreparedArm {
             }
         };
 
+        let small_atom_units = match &sampler {
+            WeightSampler::Poisson { others, .. } => others
+                .iter()
+                .map(|poisson| match poisson {
+                    AtomPoisson::Small(count) => *count as usize,
+                    AtomPoisson::Large(_) => 0,
+                })
+                .sum(),
+            WeightSampler::Multinomial { .. } => 0,
+        };
         Some(Self {
             columns,
             atoms,
             single_unit_atoms,
+            small_atom_units,
             units,
             moments,
             sampler,
@@ -522,10 +537,16 @@ impl PreparedArm {
         match &self.sampler {
             WeightSampler::Poisson { unit, others } => {
                 unit.fill(rng, &mut scratch.words, single);
+                let unit_draws = &mut scratch.unit_draws[..self.small_atom_units];
+                unit.fill(rng, &mut scratch.words, unit_draws);
+                let mut next = 0;
                 for (weight, poisson) in multiple.iter_mut().zip(others) {
                     *weight = match poisson {
                         AtomPoisson::Small(count) => {
-                            (0..*count).map(|_| unit.sample(rng)).sum::<u64>() as f64
+                            let end = next + *count as usize;
+                            let total = unit_draws[next..end].iter().sum();
+                            next = end;
+                            total
                         }
                         AtomPoisson::Large(poisson) => poisson.sample(rng),
                     };
@@ -550,8 +571,11 @@ impl PreparedArm {
 
         let weights = &scratch.weights[..self.atoms];
         sums.weight = sum(weights);
-        let moment_sums = sums.first.iter_mut().chain(sums.second.iter_mut());
-        for (total, moment) in moment_sums.zip(self.moments.chunks_exact(self.atoms.max(1))) {
+        for (total, moment) in sums
+            .first
+            .iter_mut()
+            .zip(self.moments.chunks_exact(self.atoms.max(1)))
+        {
             *total = dot(weights, moment);
         }
     }

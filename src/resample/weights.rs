@@ -108,6 +108,7 @@ impl UnitPoisson {
     }
 
     /// Draws one Poisson(1) value.
+    #[cfg(test)]
     pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         let prefix = (rng.next_u32() >> 16) as u16;
         self.value_from_prefix(prefix, rng) as u64
