@@ -8,7 +8,7 @@ use crate::report::{Interval, Verdict, VerdictKind};
 ///
 /// The effect is called positive (negative) only when both methods agree: the interval lies
 /// wholly above (below) zero and the placebo p-value is below `alpha = 1 − level`. When they
-/// disagree the verdict is inconclusive and the reason says which method did not support the
+/// disagree the verdict is inconclusive and the reason names the method that did not support the
 /// effect and why that can happen.
 pub fn geo_verdict(interval: Option<&Interval>, p_value: Option<f64>, alpha: f64) -> Verdict {
     let Some(interval) = interval else {

@@ -715,7 +715,7 @@ fn daily_series(
 }
 
 /// Fewest placebo paths for the placebo-path bootstrap at significance `alpha`: enough that
-/// each tail of the interval holds at least one path, `⌈2 ÷ α⌉`.
+/// each tail of the interval contains at least one path, `⌈2 ÷ α⌉`.
 fn minimum_placebo_paths(alpha: f64) -> usize {
     // The tolerance keeps 2 ÷ 0.1 at 20 although 1 − 0.9 is slightly below 0.1 in binary.
     (2.0 / alpha - 1e-9).ceil() as usize

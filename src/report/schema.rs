@@ -42,7 +42,7 @@ pub struct Interval {
 ///
 /// `point` is `None` only when the quantity is undefined, and then `undefined_reason` gives the reason.
 /// `interval` is `None` when the point is undefined or no interval could be computed.
-/// `interval_note`, when set, says why an interval is missing or why some were left out.
+/// `interval_note`, when set, gives the reason an interval is missing or some were left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     pub point: Option<f64>,
