@@ -4,25 +4,20 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use liftlab::data::{MissingPolicy, PanelSpec, read_panel};
+use liftlab::data::{PanelSpec, read_panel};
 use liftlab::geo::{BootstrapScheme, Estimator, GeoConfig, IntervalMethod, analyze};
 use liftlab::progress::NoProgress;
 
 fn example_spec() -> PanelSpec {
-    PanelSpec {
-        path: concat!(
+    PanelSpec::new(
+        concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/experiments/geolift-walkthrough/GeoLift_Test.csv"
-        )
-        .into(),
-        geo_col: "location".to_string(),
-        date_col: "date".to_string(),
-        kpi_col: "Y".to_string(),
-        spend_col: None,
-        date_format: "%Y-%m-%d".to_string(),
-        missing: MissingPolicy::Error,
-        delimiter: b',',
-    }
+        ),
+        "location",
+        "date",
+        "Y",
+    )
 }
 
 fn example_config(estimator: Estimator) -> GeoConfig {

@@ -7,7 +7,7 @@
 //!   `statsmodels.api.OLS` (statsmodels 0.15.0) and builds the interval of the cumulative
 //!   effect from `results.cov_params()`.
 
-use liftlab::data::{MissingPolicy, PanelSpec, read_panel};
+use liftlab::data::{PanelSpec, read_panel};
 use liftlab::geo::{BootstrapScheme, Estimator, GeoConfig, IntervalMethod, analyze};
 use liftlab::progress::NoProgress;
 
@@ -37,20 +37,15 @@ const STATSMODELS_TBR_LOWER: f64 = 2560.0441;
 const STATSMODELS_TBR_UPPER: f64 = 8130.0519;
 
 fn example_spec() -> PanelSpec {
-    PanelSpec {
-        path: concat!(
+    PanelSpec::new(
+        concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/experiments/geolift-walkthrough/GeoLift_Test.csv"
-        )
-        .into(),
-        geo_col: "location".to_string(),
-        date_col: "date".to_string(),
-        kpi_col: "Y".to_string(),
-        spend_col: None,
-        date_format: "%Y-%m-%d".to_string(),
-        missing: MissingPolicy::Error,
-        delimiter: b',',
-    }
+        ),
+        "location",
+        "date",
+        "Y",
+    )
 }
 
 fn example_config(estimator: Estimator) -> GeoConfig {

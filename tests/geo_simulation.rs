@@ -6,7 +6,7 @@
 //! is the KPI that was added.
 
 use chrono::Duration;
-use liftlab::data::{MissingPolicy, Panel, PanelSpec, read_panel};
+use liftlab::data::{Panel, PanelSpec, read_panel};
 use liftlab::geo::{BootstrapScheme, Estimator, GeoConfig, IntervalMethod, analyze};
 use liftlab::progress::NoProgress;
 use liftlab::report::GeoReport;
@@ -18,20 +18,15 @@ const PRE_DAYS: usize = 60;
 const TEST_DAYS: usize = 15;
 
 fn example_spec() -> PanelSpec {
-    PanelSpec {
-        path: concat!(
+    PanelSpec::new(
+        concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/experiments/geolift-walkthrough/GeoLift_Test.csv"
-        )
-        .into(),
-        geo_col: "location".to_string(),
-        date_col: "date".to_string(),
-        kpi_col: "Y".to_string(),
-        spend_col: None,
-        date_format: "%Y-%m-%d".to_string(),
-        missing: MissingPolicy::Error,
-        delimiter: b',',
-    }
+        ),
+        "location",
+        "date",
+        "Y",
+    )
 }
 
 /// Returns the report and the true incremental KPI of one replication.

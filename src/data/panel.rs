@@ -54,6 +54,23 @@ pub struct PanelSpec {
     pub delimiter: u8,
 }
 
+impl PanelSpec {
+    /// Returns a spec for `path` with the given columns and the defaults of the command line:
+    /// no spend column, `%Y-%m-%d` dates, missing cells rejected, comma-separated.
+    pub fn new(path: impl Into<PathBuf>, geo_col: &str, date_col: &str, kpi_col: &str) -> Self {
+        PanelSpec {
+            path: path.into(),
+            geo_col: geo_col.to_string(),
+            date_col: date_col.to_string(),
+            kpi_col: kpi_col.to_string(),
+            spend_col: None,
+            date_format: DEFAULT_DATE_FORMAT.to_string(),
+            missing: MissingPolicy::Error,
+            delimiter: b',',
+        }
+    }
+}
+
 /// A validated geo panel: every geo has a value for every consecutive day.
 #[derive(Debug, Clone)]
 pub struct Panel {
@@ -367,16 +384,7 @@ mod tests {
     use std::io::Write;
 
     fn spec_for(path: &Path) -> PanelSpec {
-        PanelSpec {
-            path: path.to_path_buf(),
-            geo_col: "geo".to_string(),
-            date_col: "date".to_string(),
-            kpi_col: "y".to_string(),
-            spend_col: None,
-            date_format: DEFAULT_DATE_FORMAT.to_string(),
-            missing: MissingPolicy::Error,
-            delimiter: b',',
-        }
+        PanelSpec::new(path, "geo", "date", "y")
     }
 
     fn write_csv(text: &str) -> tempfile::NamedTempFile {
