@@ -8,8 +8,8 @@
 //!
 //! where `Q = XᵀX` and `c = Xᵀy` for donor matrix `X` and target `y`, so the objective is
 //! `½‖y − Xw‖²` up to a constant. The method is the primal active-set method for convex
-//! quadratic programs (Nocedal & Wright, *Numerical Optimization*, 2nd ed., algorithm 16.3):
-//! it starts at the best single donor, solves the equality-constrained problem on the current
+//! quadratic programs (Nocedal & Wright, *Numerical Optimization*, 2nd ed., algorithm 16.3).
+//! It starts at the best single donor, solves the equality-constrained problem on the current
 //! set of free weights, and either steps back to the boundary when a weight would turn
 //! negative or frees the bound weight whose Lagrange multiplier is most negative. It ends in a
 //! finite number of steps at a point that meets the Karush–Kuhn–Tucker conditions:
@@ -41,7 +41,7 @@ pub struct SimplexSolution {
     pub kkt_violation: f64,
 }
 
-/// Why the solver returned no solution.
+/// Reason the solver returned no solution.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimplexError {
     #[error("the weight problem has no donors")]
@@ -135,11 +135,11 @@ pub fn solve(q: &[f64], c: &[f64]) -> Result<SimplexSolution, SimplexError> {
         }
         renormalise(&mut weights);
         let gradient = gradient(q, c, n, &weights);
-        let most_negative = (0..n)
+        let min_multiplier = (0..n)
             .filter(|i| !free[*i])
             .map(|i| (i, gradient[i] - nu))
             .min_by(|a, b| a.1.total_cmp(&b.1));
-        match most_negative {
+        match min_multiplier {
             Some((index, multiplier)) if multiplier < -KKT_TOLERANCE => {
                 free[index] = true;
             }

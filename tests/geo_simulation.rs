@@ -1,9 +1,9 @@
 //! Simulation checks of the geo estimators against a known injected lift.
 //!
-//! Each replication takes the first 90 days of the example panel (before any treatment), picks
-//! two treated geos and a 60-day pre-period plus 15-day test window at random, multiplies the
-//! treated geos' KPI in the test window by a known factor, and analyses the result. The truth
-//! is the KPI that was added.
+//! Each replication takes the first 90 days of the example panel, before any treatment. It
+//! picks two treated geos and a 60-day pre-period plus 15-day test window at random,
+//! multiplies the treated geos' KPI in the test window by a known factor, and analyses the
+//! result. The truth is the KPI that was added.
 
 use chrono::Duration;
 use liftlab::data::{Panel, PanelSpec, read_panel};

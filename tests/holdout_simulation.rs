@@ -114,7 +114,7 @@ fn revenue(rng: &mut ChaCha8Rng, n: usize, p: f64) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Replications of each coverage check; the binomial standard error of a 95% coverage share
+/// Replications of each coverage check. The binomial standard error of a 95% coverage share
 /// is then 1.0 point, so the 93–97% band is two standard errors each side.
 const REPLICATIONS: u64 = 500;
 
@@ -321,7 +321,7 @@ fn constant_shift_keeps_absolute_lift() {
 }
 
 #[test]
-fn same_seed_same_numbers_with_one_and_two_threads() {
+fn report_identical_across_thread_counts() {
     let data = small_table(24, 0.0);
     let with_threads = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()

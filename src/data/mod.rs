@@ -23,9 +23,9 @@ pub struct InputFile {
 
 /// Line numbers of byte offsets in a text, counted from the line breaks themselves.
 ///
-/// The csv crate's own line count does not advance past `\r\n` line endings (rust-csv
-/// issue 395), so files saved on Windows would report every line one too low. Errors take
-/// their line from the record's byte offset instead.
+/// The csv crate's own line count (csv 1.4.0) does not advance past `\r\n` line endings, so
+/// files saved on Windows would report every line one too low. Errors take their line from
+/// the record's byte offset instead.
 pub(crate) struct LineIndex {
     newlines: Vec<usize>,
 }
@@ -72,7 +72,11 @@ pub(crate) fn line_of_offset(path: &std::path::Path, offset: u64) -> u64 {
 
 /// Describes a header for an error about a missing column: the column names, with hints when
 /// the header is empty, looks split by another separator, or has the name in other case.
-pub(crate) fn describe_header(headers: &csv::StringRecord, delimiter: u8, wanted: &str) -> String {
+pub(crate) fn describe_header(
+    headers: &csv::StringRecord,
+    delimiter: u8,
+    expected_name: &str,
+) -> String {
     if headers.iter().all(str::is_empty) {
         return "no column names (is the file or its first line empty?)".to_string();
     }
@@ -80,7 +84,7 @@ pub(crate) fn describe_header(headers: &csv::StringRecord, delimiter: u8, wanted
     let mut found = names.join(", ");
     if let Some(close) = headers
         .iter()
-        .find(|header| header.to_lowercase() == wanted.to_lowercase())
+        .find(|header| header.to_lowercase() == expected_name.to_lowercase())
     {
         found.push_str(&format!("; did you mean `{close}`? (names match exactly)"));
     }

@@ -608,10 +608,10 @@ fn spend_estimates(
     (Some(incremental_spend), Some(iroas), Some(cost))
 }
 
-/// Returns the analytic interval of the time-based regression for the cumulative effect:
+/// Returns the analytic interval of the time-based regression for the cumulative effect,
 /// `Δ ± t(1 − α/2; n − 2) × σ̂ × √(m + m²/n + (Σ_test (xₜ − x̄))² ÷ Sxx)` for `n` pre-period and
-/// `m` test days, the prediction variance of a sum of `m` new observations under ordinary
-/// least squares (Kerman, Wang & Vaver 2017, section 3).
+/// `m` test days. The root is the prediction variance of a sum of `m` new observations under
+/// ordinary least squares (Kerman, Wang & Vaver 2017, section 3).
 fn tbr_analytic_interval(
     model: &super::model::PreparedModel,
     fit: &Fit,
@@ -714,7 +714,7 @@ fn daily_series(
     series
 }
 
-/// Fewest placebo paths for the placebo-path bootstrap at significance `alpha`: enough that
+/// Minimum number of placebo paths for the placebo-path bootstrap at significance `alpha`: enough that
 /// each tail of the interval contains at least one path, `⌈2 ÷ α⌉`.
 fn minimum_placebo_paths(alpha: f64) -> usize {
     // The tolerance keeps 2 ÷ 0.1 at 20 although 1 − 0.9 is slightly below 0.1 in binary.

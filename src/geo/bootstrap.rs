@@ -5,8 +5,8 @@
 //! ## Placebo-path bootstrap
 //!
 //! Each placebo set (control geos analysed as if treated, see `placebo`) has a test-window gap
-//! path whose truth is zero, so the path is a real draw of the counterfactual's error over the
-//! test window, with whatever drift and serial dependence the data have. Each resample draws
+//! path whose truth is zero. The path is therefore a real draw of the counterfactual's error
+//! over the test window, with whatever drift and serial dependence the data have. Each resample draws
 //! one placebo path at random, rescales it by the ratio of the treated set's counterfactual
 //! total over the test window to the placebo set's, and subtracts it from the estimate, so the
 //! treated set is given the relative error of a control set. Whole paths keep the time
@@ -92,15 +92,18 @@ pub fn jackknife(problem: &Problem) -> Result<Jackknife, GeoError> {
     let fits: Vec<Result<(f64, Vec<f64>), GeoError>> = blocks
         .par_iter()
         .map(|(start, end)| {
-            let kept: Vec<usize> = (0..pre_days)
+            let retained_days: Vec<usize> = (0..pre_days)
                 .filter(|day| day < start || day >= end)
                 .collect();
             let donors: Vec<Vec<f64>> = problem
                 .donors
                 .iter()
-                .map(|series| kept.iter().map(|day| series[*day]).collect())
+                .map(|series| retained_days.iter().map(|day| series[*day]).collect())
                 .collect();
-            let target: Vec<f64> = kept.iter().map(|day| problem.target[*day]).collect();
+            let target: Vec<f64> = retained_days
+                .iter()
+                .map(|day| problem.target[*day])
+                .collect();
             let fit = PreparedModel::new(problem.estimator, donors)?.fit(&target)?;
             let residuals = (*start..*end)
                 .map(|day| problem.target[day] - fit.predict(problem.donors, day))

@@ -373,16 +373,16 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
 /// Suggests the geo names closest to `geo`, for an error message: a name that differs only in
 /// case, or else up to three names within an edit distance of a third of the name's length.
 fn suggest_geos(geo: &str, geos: &[String]) -> String {
-    let wanted = geo.to_lowercase();
+    let requested = geo.to_lowercase();
     let mut ranked: Vec<(usize, &String)> = geos
         .iter()
-        .map(|name| (strsim::levenshtein(&wanted, &name.to_lowercase()), name))
+        .map(|name| (strsim::levenshtein(&requested, &name.to_lowercase()), name))
         .collect();
     ranked.sort();
     let limit = if ranked.first().is_some_and(|(distance, _)| *distance == 0) {
         0
     } else {
-        (wanted.chars().count() / 3).max(2)
+        (requested.chars().count() / 3).max(2)
     };
     let close: Vec<String> = ranked
         .iter()

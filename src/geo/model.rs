@@ -10,8 +10,8 @@
 //! - `synth` without intercept: the same on the raw series, `a = 0` (Abadie, Diamond &
 //!   Hainmueller 2010, with the KPI's pre-period days as the predictors).
 //! - `tbr`: ordinary least squares `yₜ = α + β mₜ` on the control mean `mₜ`, so `wⱼ = β ÷ J`
-//!   (Kerman, Wang & Vaver 2017, who regress the treatment group's total on the control
-//!   group's total; the prediction is the same up to the scale of the two groups).
+//!   (Kerman, Wang & Vaver 2017). They regress the treatment group's total on the control
+//!   group's total, which gives the same prediction up to the scale of the two groups.
 //! - `did`: `wⱼ = 1 ÷ J` and `a = ȳ − m̄`.
 
 use super::config::{Estimator, GeoError};

@@ -1,7 +1,7 @@
 //! Bootstrap confidence intervals: percentile and bias-corrected and accelerated (BCa).
 //!
 //! BCa follows Efron (1987), "Better bootstrap confidence intervals", JASA 82(397), and
-//! Efron & Tibshirani, *An Introduction to the Bootstrap* (1993), section 14.3: with bias
+//! Efron & Tibshirani, *An Introduction to the Bootstrap* (1993), section 14.3. With bias
 //! correction `z₀ = Φ⁻¹(share of replicates below the estimate, ties counted half)` and
 //! acceleration `a` from jackknife values, the interval's ends are the replicate quantiles at
 //! `Φ(z₀ + (z₀ + z_q) ÷ (1 − a(z₀ + z_q)))` for `q = α/2` and `1 − α/2`.
@@ -98,7 +98,6 @@ pub fn bca(sorted: &[f64], level: f64, adjustment: BcaAdjustment) -> Option<(f64
 }
 
 fn standard_normal() -> Normal {
-    // Mean 0 and standard deviation 1 are valid parameters, so this cannot fail.
     Normal::standard()
 }
 
@@ -134,7 +133,8 @@ mod tests {
         let adjustment = bca_adjustment(&sorted, 0.6, 0.0).expect("defined");
         assert!(adjustment.bias_correction > 0.0);
         let (lower, upper) = bca(&sorted, 0.9, adjustment).expect("defined");
-        assert!(lower > 0.05 && upper > 0.95);
+        assert!(lower > 0.05, "{lower}");
+        assert!(upper > 0.95, "{upper}");
     }
 
     #[test]

@@ -421,8 +421,8 @@ struct PreparedArm {
 }
 
 /// Atoms of more than [`SMALL_COUNT`] units draw their Poisson weight from
-/// `rand_distr::Poisson`; smaller ones sum that many Poisson(1) table draws, which is exact
-/// (a sum of independent Poisson(1) variables is Poisson(c)) and faster for small `c`.
+/// `rand_distr::Poisson`. Smaller ones sum that many Poisson(1) table draws, which is exact
+/// because a sum of `c` independent Poisson(1) variables is Poisson(c), and faster.
 const SMALL_COUNT: u64 = 24;
 
 /// Poisson weight of one atom of several units.
