@@ -8,6 +8,7 @@
 pub mod data;
 pub mod geo;
 pub mod holdout;
+pub mod i18n;
 pub mod progress;
 pub mod report;
 pub mod resample;

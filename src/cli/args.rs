@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use liftlab::data::{DEFAULT_DATE_FORMAT, MissingPolicy, PanelSpec, RatioSpec, UnitSpec};
 use liftlab::geo::{BootstrapScheme, Estimator, GeoConfig, IntervalMethod};
 use liftlab::holdout::{HoldoutConfig, HoldoutInterval};
+use liftlab::i18n::Lang;
 use liftlab::resample::Scheme;
 
 /// Incrementality experiments: estimate the lift a marketing channel really adds.
@@ -21,6 +22,16 @@ pub struct Cli {
     /// Worker threads for resampling; results do not depend on it. Default: all cores.
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Language of what a person reads: terminal summary, charts and HTML report (en or nl).
+    #[arg(
+        long,
+        global = true,
+        env = "LIFTLAB_LANG",
+        default_value = "en",
+        value_name = "LANG"
+    )]
+    pub lang: Lang,
 
     #[command(subcommand)]
     pub command: Command,
