@@ -6,9 +6,11 @@
 //! inference, and [`report`] writes the JSON report and charts.
 
 pub mod data;
+pub mod design;
 pub mod geo;
 pub mod holdout;
 pub mod i18n;
+pub mod kpi;
 pub mod progress;
 pub mod report;
 pub mod resample;

@@ -52,6 +52,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Plan a test: what it can detect, what it costs, which units to treat.
+    Design {
+        #[command(subcommand)]
+        test: DesignCommand,
+    },
+    /// Business KPIs per channel, with attributed credit replaced by measured lift.
+    Kpis(Box<super::kpis::KpisArgs>),
+    /// Render report.html and the charts again from the report.json in a folder.
+    Report(super::report_cmd::ReportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DesignCommand {
+    /// Holdout test: sample size, power and MDE, analytic or simulated from history.
+    Holdout(Box<super::design_holdout::DesignHoldoutArgs>),
+    /// Geo test: treatment markets, duration, MDE and budget from a historical panel.
+    Geo(Box<super::design_geo::DesignGeoArgs>),
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,11 @@
 //! maps errors to exit codes (0 success, 2 invalid input or flags, 1 any other failure).
 
 mod args;
+mod design_geo;
+mod design_holdout;
+mod kpis;
 mod progress;
+mod report_cmd;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -10,8 +14,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{AnalyzeCommand, Cli, Command, GeoArgs, HoldoutArgs};
+use args::{AnalyzeCommand, Cli, Command, DesignCommand, GeoArgs, HoldoutArgs};
 use liftlab::geo::{self, GeoConfig};
+use liftlab::i18n::Lang;
 use liftlab::report::{self, GeoReport, HoldoutParameters, geo_summary, write_report_dir};
 
 /// Exit code of invalid input, flags or spec files.
@@ -19,21 +24,30 @@ const EXIT_INPUT: u8 = 2;
 /// Exit code of any other failure, such as an output folder that cannot be written.
 const EXIT_FAILURE: u8 = 1;
 
+/// Settings every command shares.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context {
+    /// No progress bars.
+    pub quiet: bool,
+    /// Language of what a person reads.
+    pub lang: Lang,
+}
+
 /// A failure with the exit code it maps to.
-struct Failure {
+pub(crate) struct Failure {
     code: u8,
     message: String,
 }
 
 impl Failure {
-    fn input(error: impl std::fmt::Display) -> Self {
+    pub(crate) fn input(error: impl std::fmt::Display) -> Self {
         Failure {
             code: EXIT_INPUT,
             message: error.to_string(),
         }
     }
 
-    fn other(error: impl std::fmt::Display) -> Self {
+    pub(crate) fn other(error: impl std::fmt::Display) -> Self {
         Failure {
             code: EXIT_FAILURE,
             message: error.to_string(),
@@ -65,13 +79,25 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             .build_global()
             .map_err(Failure::other)?;
     }
+    let context = Context {
+        quiet: cli.quiet,
+        lang: cli.lang,
+    };
     match &cli.command {
         Command::Analyze {
             test: AnalyzeCommand::Geo(args),
-        } => analyze_geo(args, cli.quiet),
+        } => analyze_geo(args, context),
         Command::Analyze {
             test: AnalyzeCommand::Holdout(args),
-        } => analyze_holdout(args, cli.quiet),
+        } => analyze_holdout(args, context),
+        Command::Design {
+            test: DesignCommand::Holdout(args),
+        } => design_holdout::run(args, context),
+        Command::Design {
+            test: DesignCommand::Geo(args),
+        } => design_geo::run(args, context),
+        Command::Kpis(args) => kpis::run(args, context),
+        Command::Report(args) => report_cmd::run(args, context),
         Command::Run { dir, out } => {
             // A path to the spec file itself stands for its folder.
             let dir = if dir.is_file() && dir.file_name() == Some(spec::SPEC_FILE.as_ref()) {
@@ -90,8 +116,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let out = out.clone().unwrap_or_else(|| default_out(dir));
             let spec_path = dir.join(spec::SPEC_FILE);
             let result = match spec::read_spec(dir, &out).map_err(Failure::input)? {
-                spec::SpecAnalysis::Geo(args) => analyze_geo(&args, cli.quiet),
-                spec::SpecAnalysis::Holdout(args) => analyze_holdout(&args, cli.quiet),
+                spec::SpecAnalysis::Geo(args) => analyze_geo(&args, context),
+                spec::SpecAnalysis::Holdout(args) => analyze_holdout(&args, context),
             };
             // Errors about settings name the spec file and its keys, not command-line flags.
             result.map_err(|failure| Failure {
@@ -116,25 +142,28 @@ fn default_out(dir: &Path) -> PathBuf {
     Path::new("out").join(name)
 }
 
-fn analyze_geo(args: &GeoArgs, quiet: bool) -> Result<(), Failure> {
+fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
     let config = GeoConfig::try_from(args).map_err(Failure::input)?;
     let spec = args.panel_spec().map_err(Failure::input)?;
     check_out(&args.out)?;
     let panel = liftlab::data::read_panel(&spec).map_err(Failure::input)?;
-    let progress = progress::BarProgress::new(quiet);
+    let progress = progress::BarProgress::new(context.quiet);
     let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
     write_geo(&report, &args.out)?;
     println!("{}", geo_summary(&report));
     println!();
     println!(
-        "Report written to {} (report.json and the charts as PNG and SVG)",
-        args.out.display()
+        "{}",
+        context
+            .lang
+            .texts()
+            .fill("common.report_written", &[("dir", &args.out.display())])
     );
     Ok(())
 }
 
 /// Rejects an output folder that is, or lies inside, a file.
-fn check_out(out: &Path) -> Result<(), Failure> {
+pub(crate) fn check_out(out: &Path) -> Result<(), Failure> {
     if let Some(file) = out.ancestors().find(|path| path.is_file()) {
         return Err(Failure::input(format!(
             "--out {}: {} is a file; expected a folder (it is created when missing)",
@@ -145,7 +174,7 @@ fn check_out(out: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
+fn analyze_holdout(args: &HoldoutArgs, context: Context) -> Result<(), Failure> {
     let spec = args.unit_spec().map_err(Failure::input)?;
     let config = args.config().map_err(Failure::input)?;
     config
@@ -173,7 +202,7 @@ fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
         expected_split: Vec::new(),
     };
 
-    let progress = progress::BarProgress::new(quiet);
+    let progress = progress::BarProgress::new(context.quiet);
     let report = liftlab::holdout::analyze(&table, &table.file, parameters, &config, &progress)
         .map_err(Failure::input)?;
     write_report_dir(&report, &args.out, |staging| {
@@ -185,8 +214,11 @@ fn analyze_holdout(args: &HoldoutArgs, quiet: bool) -> Result<(), Failure> {
     println!("{}", report::holdout_summary(&report));
     println!();
     println!(
-        "Report written to {} (report.json and the charts as PNG and SVG)",
-        args.out.display()
+        "{}",
+        context
+            .lang
+            .texts()
+            .fill("common.report_written", &[("dir", &args.out.display())])
     );
     Ok(())
 }

@@ -33,7 +33,13 @@ macro_rules! area {
 }
 
 /// Every catalogue file, two per area.
-pub const CATALOG_FILES: &[[CatalogFile; 2]] = &[area!("common")];
+pub const CATALOG_FILES: &[[CatalogFile; 2]] = &[
+    area!("common"),
+    area!("design_holdout"),
+    area!("design_geo"),
+    area!("kpis"),
+    area!("html"),
+];
 
 /// The loaded texts of `lang`, parsed once per process.
 pub(super) fn texts(lang: Lang) -> &'static Texts {

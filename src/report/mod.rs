@@ -4,6 +4,7 @@ pub mod charts;
 pub mod holdout_charts;
 pub mod holdout_schema;
 pub mod holdout_summary;
+pub mod html;
 pub mod schema;
 pub mod summary;
 pub mod write;

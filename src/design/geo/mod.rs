@@ -1,0 +1,1 @@
+//! Geo test design: market selection, power by simulation, assignment and budget.

@@ -1,0 +1,1 @@
+//! Holdout test design: sample size, power and MDE, analytic and by simulation.

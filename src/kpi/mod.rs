@@ -1,0 +1,1 @@
+//! Business KPIs per channel, with platform-attributed credit replaced by measured lift.
