@@ -5,6 +5,7 @@ pub mod holdout_charts;
 pub mod holdout_schema;
 pub mod holdout_summary;
 pub mod html;
+pub mod localize;
 pub mod schema;
 pub mod summary;
 pub mod write;
