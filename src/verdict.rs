@@ -1,7 +1,9 @@
 //! The verdict of an analysis: positive, negative or inconclusive. Every output (terminal,
 //! JSON, charts) takes the verdict from here.
 
-use crate::report::{Interval, Verdict, VerdictKind};
+use serde_json::json;
+
+use crate::report::{Interval, Verdict, VerdictKind, report_values};
 
 /// Returns the verdict of a geo test from the primary interval of the incremental KPI and the
 /// placebo p-value.
@@ -13,14 +15,18 @@ use crate::report::{Interval, Verdict, VerdictKind};
 pub fn geo_verdict(interval: Option<&Interval>, p_value: Option<f64>, alpha: f64) -> Verdict {
     let Some(interval) = interval else {
         return Verdict {
+            reason_code: "no_interval".to_string(),
             kind: VerdictKind::Inconclusive,
-            reason: "no confidence interval could be computed for the incremental KPI".to_string(),
+            reason: "no confidence interval could be computed for the lift".to_string(),
+            values: Default::default(),
         };
     };
     let Some(p_value) = p_value else {
         return Verdict {
+            reason_code: "no_placebo".to_string(),
             kind: VerdictKind::Inconclusive,
             reason: "no placebo test could be run, so the effect cannot be confirmed".to_string(),
+            values: Default::default(),
         };
     };
     let level = format_percent(interval.level);
@@ -30,41 +36,71 @@ pub fn geo_verdict(interval: Option<&Interval>, p_value: Option<f64>, alpha: f64
 
     match (excludes_zero_above, excludes_zero_below, significant) {
         (true, _, true) => Verdict {
+            reason_code: "interval_and_placebo_agree".to_string(),
             kind: VerdictKind::Positive,
             reason: format!(
                 "the {level} interval of the incremental KPI lies above zero and the placebo \
                  test rejects no effect (p = {p_value:.3} < {alpha:.2})"
             ),
+            values: report_values([
+                ("level", json!(interval.level)),
+                ("p_value", json!(p_value)),
+                ("alpha", json!(alpha)),
+            ]),
         },
         (_, true, true) => Verdict {
+            reason_code: "interval_and_placebo_agree".to_string(),
             kind: VerdictKind::Negative,
             reason: format!(
                 "the {level} interval of the incremental KPI lies below zero and the placebo \
                  test rejects no effect (p = {p_value:.3} < {alpha:.2})"
             ),
+            values: report_values([
+                ("level", json!(interval.level)),
+                ("p_value", json!(p_value)),
+                ("alpha", json!(alpha)),
+            ]),
         },
         (true, _, false) | (_, true, false) => Verdict {
+            reason_code: "placebo_not_significant".to_string(),
             kind: VerdictKind::Inconclusive,
             reason: format!(
                 "the {level} interval excludes zero, but the placebo test does not reject no \
-                 effect (p = {p_value:.3} >= {alpha:.2}): control geos show gaps this large \
+                 effect (p = {p_value:.3} ≥ {alpha:.2}): control geos show gaps this large \
                  without treatment, so the interval may be too narrow for this panel"
             ),
+            values: report_values([
+                ("level", json!(interval.level)),
+                ("p_value", json!(p_value)),
+                ("alpha", json!(alpha)),
+            ]),
         },
         (false, false, true) => Verdict {
+            reason_code: "interval_includes_zero_placebo_significant".to_string(),
             kind: VerdictKind::Inconclusive,
             reason: format!(
                 "the placebo test rejects no effect (p = {p_value:.3} < {alpha:.2}), but the \
                  {level} interval includes zero: the gap is unusual among control geos, yet \
                  too uncertain in size to rule out zero"
             ),
+            values: report_values([
+                ("level", json!(interval.level)),
+                ("p_value", json!(p_value)),
+                ("alpha", json!(alpha)),
+            ]),
         },
         (false, false, false) => Verdict {
+            reason_code: "neither".to_string(),
             kind: VerdictKind::Inconclusive,
             reason: format!(
                 "the {level} interval includes zero and the placebo test does not reject no \
-                 effect (p = {p_value:.3} >= {alpha:.2})"
+                 effect (p = {p_value:.3} ≥ {alpha:.2})"
             ),
+            values: report_values([
+                ("level", json!(interval.level)),
+                ("p_value", json!(p_value)),
+                ("alpha", json!(alpha)),
+            ]),
         },
     }
 }
@@ -74,25 +110,33 @@ pub fn geo_verdict(interval: Option<&Interval>, p_value: Option<f64>, alpha: f64
 pub fn interval_verdict(interval: Option<&Interval>) -> Verdict {
     let Some(interval) = interval else {
         return Verdict {
+            reason_code: "no_interval".to_string(),
             kind: VerdictKind::Inconclusive,
             reason: "no confidence interval could be computed for the lift".to_string(),
+            values: Default::default(),
         };
     };
     let level = format_percent(interval.level);
     if interval.lower > 0.0 {
         Verdict {
+            reason_code: "interval_above_zero".to_string(),
             kind: VerdictKind::Positive,
             reason: format!("the {level} interval of the lift lies above zero"),
+            values: report_values([("level", json!(interval.level))]),
         }
     } else if interval.upper < 0.0 {
         Verdict {
+            reason_code: "interval_below_zero".to_string(),
             kind: VerdictKind::Negative,
             reason: format!("the {level} interval of the lift lies below zero"),
+            values: report_values([("level", json!(interval.level))]),
         }
     } else {
         Verdict {
+            reason_code: "interval_includes_zero".to_string(),
             kind: VerdictKind::Inconclusive,
             reason: format!("the {level} interval of the lift includes zero"),
+            values: report_values([("level", json!(interval.level))]),
         }
     }
 }

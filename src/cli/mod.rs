@@ -150,7 +150,7 @@ fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
     let progress = progress::BarProgress::new(context.quiet);
     let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
     write_geo(&report, &args.out)?;
-    println!("{}", geo_summary(&report));
+    println!("{}", geo_summary(&report, context.lang.texts()));
     println!();
     println!(
         "{}",
@@ -211,7 +211,7 @@ fn analyze_holdout(args: &HoldoutArgs, context: Context) -> Result<(), Failure> 
     })
     .map_err(Failure::other)?;
 
-    println!("{}", report::holdout_summary(&report));
+    println!("{}", report::holdout_summary(&report, context.lang.texts()));
     println!();
     println!(
         "{}",

@@ -16,6 +16,7 @@ use super::model::Fit;
 use super::placebo;
 use crate::data::{Panel, PanelSpec};
 use crate::progress::Progress;
+use crate::report::report_values;
 use crate::report::{
     BootstrapSummary, DailyPoint, Estimate, GeoDataSummary, GeoEstimates, GeoInference,
     GeoParameters, GeoReport, Interval, PlaceboRun, PlaceboSummary, SCHEMA_VERSION, ToolInfo,
@@ -23,6 +24,7 @@ use crate::report::{
 };
 use crate::resample::{bca, bca_adjustment, jackknife_acceleration, percentile};
 use crate::verdict::{geo_verdict, methods_disagree};
+use serde_json::json;
 
 /// An interval of the cumulative effect on the treated mean, before scaling.
 struct RawInterval {
@@ -133,6 +135,10 @@ pub fn analyze(
                  bootstrap of pre-period residuals, which can be too narrow when geos drift",
                     outcome.runs.len()
                 ),
+                values: report_values([
+                    ("sets_run", json!(outcome.runs.len())),
+                    ("minimum", json!(min_paths)),
+                ]),
             });
             BootstrapScheme::Block
         } else {
@@ -154,6 +160,11 @@ pub fn analyze(
                      out of the intervals",
                     draws.non_finite, config.resamples
                 ),
+                values: report_values([
+                    ("count", json!(draws.non_finite)),
+                    ("resamples", json!(config.resamples)),
+                    ("bootstrap", json!(name)),
+                ]),
             });
         }
     }
@@ -189,6 +200,7 @@ pub fn analyze(
                           side of the point estimate, or its adjusted levels fall outside 0 to \
                           1); the percentile interval is reported first instead"
                     .to_string(),
+                values: Default::default(),
             });
         }
         match config.interval {
@@ -252,6 +264,7 @@ pub fn analyze(
                 "the bootstrap interval and the placebo p-value ({p_value:.3}) point to \
                  different conclusions, so the verdict is inconclusive"
             ),
+            values: report_values([("p_value", json!(p_value))]),
         });
     }
 
@@ -270,6 +283,7 @@ pub fn analyze(
                 "{} missing geo × day cells were counted as zero (--missing zero)",
                 panel.filled_cells
             ),
+            values: report_values([("count", json!(panel.filled_cells))]),
         });
     }
     let rows_outside_window: usize = panel
@@ -286,6 +300,7 @@ pub fn analyze(
                 "{rows_outside_window} rows lie outside the pre-period and test window and were \
                  not used"
             ),
+            values: report_values([("count", json!(rows_outside_window))]),
         });
     }
     let smallest_p = 1.0 / (1.0 + outcome.runs.len() as f64);
@@ -295,6 +310,7 @@ pub fn analyze(
             message: "no placebo set could be run, because no control geo would be left as a \
                       donor; there is no p-value, and the verdict stays inconclusive"
                 .to_string(),
+            values: report_values([("sets_run", json!(0))]),
         });
     } else if smallest_p >= alpha {
         warnings.push(Warning {
@@ -304,6 +320,11 @@ pub fn analyze(
                  {smallest_p:.3}, not below {alpha:.2}; the placebo test cannot reject no effect",
                 outcome.runs.len()
             ),
+            values: report_values([
+                ("sets_run", json!(outcome.runs.len())),
+                ("smallest_p_value", json!(smallest_p)),
+                ("alpha", json!(alpha)),
+            ]),
         });
     }
     if (outcome.runs.len() as u64) + (outcome.not_finite as u64) < outcome.sets_possible {
@@ -314,6 +335,10 @@ pub fn analyze(
                 outcome.runs.len() + outcome.not_finite,
                 outcome.sets_possible
             ),
+            values: report_values([
+                ("sets_run", json!(outcome.runs.len() + outcome.not_finite)),
+                ("sets_possible", json!(outcome.sets_possible)),
+            ]),
         });
     }
     if outcome.not_finite > 0 {
@@ -324,6 +349,7 @@ pub fn analyze(
                  their relative lift is undefined; they were left out",
                 outcome.not_finite
             ),
+            values: report_values([("count", json!(outcome.not_finite))]),
         });
     }
 

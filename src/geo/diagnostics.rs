@@ -4,7 +4,9 @@
 use super::config::{Estimator, GeoConfig, Layout};
 use super::model::Fit;
 use crate::data::Panel;
+use crate::report::report_values;
 use crate::report::{DonorWeight, GeoDiagnostics, Warning};
+use serde_json::json;
 
 /// A donor weight above this share is reported as dominant.
 const DOMINANT_WEIGHT: f64 = 0.5;
@@ -142,6 +144,7 @@ pub fn warnings(
                 top.geo,
                 top.weight * 100.0
             ),
+            values: report_values([("geo", json!(top.geo)), ("weight_share", json!(top.weight))]),
         });
     }
     if diagnostics.pre_r_squared < WEAK_R_SQUARED {
@@ -154,6 +157,10 @@ pub fn warnings(
                 diagnostics.pre_r_squared.max(0.0) * 100.0,
                 diagnostics.pre_r_squared
             ),
+            values: report_values([
+                ("r_squared", json!(diagnostics.pre_r_squared)),
+                ("explained_share", json!(diagnostics.pre_r_squared.max(0.0))),
+            ]),
         });
     }
     if diagnostics.pre_days_outside_donor_range > OUTSIDE_RANGE_SHARE {
@@ -169,6 +176,13 @@ pub fn warnings(
                     "; the synthetic control with intercept (the default) allows a level shift"
                 }
             ),
+            values: report_values([
+                (
+                    "days_share",
+                    json!(diagnostics.pre_days_outside_donor_range),
+                ),
+                ("has_intercept", json!(config.estimator.has_intercept())),
+            ]),
         });
     }
     let pre_days = layout.pre_days();
@@ -180,6 +194,11 @@ pub fn warnings(
                 "the pre-period has {pre_days} days, less than {PRE_TO_TEST_RATIO} times the \
                  {test_days}-day test window; the fit has little history to learn from"
             ),
+            values: report_values([
+                ("pre_days", json!(pre_days)),
+                ("ratio", json!(PRE_TO_TEST_RATIO)),
+                ("test_days", json!(test_days)),
+            ]),
         });
     }
     if is_synth && control_count > pre_days {
@@ -189,6 +208,10 @@ pub fn warnings(
                 "there are {control_count} control geos and only {pre_days} pre-period days, so \
                  many weightings fit the pre-period equally well; the one reported is one of them"
             ),
+            values: report_values([
+                ("controls", json!(control_count)),
+                ("pre_days", json!(pre_days)),
+            ]),
         });
     }
     warnings

@@ -8,6 +8,7 @@ use super::stats::{
 };
 use crate::data::{InputFile, MetricData, MetricKind, UnitTable};
 use crate::progress::Progress;
+use crate::report::report_values;
 use crate::report::{
     ArmUnits, Comparison, ComparisonBootstrap, CupedResult, Estimate, HoldoutData,
     HoldoutParameters, HoldoutReport, Interval, LabelRows, SCHEMA_VERSION, SegmentComparison,
@@ -18,6 +19,7 @@ use crate::resample::{
     bootstrap_two_arms_many, influence_acceleration, percentile,
 };
 use crate::verdict::interval_verdict;
+use serde_json::json;
 
 /// Significance of the sample-ratio-mismatch warning.
 const SRM_ALPHA: f64 = 0.001;
@@ -487,6 +489,31 @@ pub fn analyze(
                     .join(" : "),
                 srm.p_value
             ),
+            values: report_values([
+                (
+                    "arms",
+                    json!(
+                        table
+                            .arms
+                            .iter()
+                            .zip(&table.units)
+                            .map(|(label, units)| format!("{label}: {units}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                (
+                    "split",
+                    json!(
+                        srm.expected_shares
+                            .iter()
+                            .map(|share| format!("{:.1}%", share * 100.0))
+                            .collect::<Vec<_>>()
+                            .join(" : ")
+                    ),
+                ),
+                ("p_value", json!(srm.p_value)),
+            ]),
         });
     }
     if !table.other_labels.is_empty() {
@@ -501,6 +528,7 @@ pub fn analyze(
                 "rows with other group labels were not analysed: {}",
                 listed.join(", ")
             ),
+            values: report_values([("labels", json!(listed.join(", ")))]),
         });
     }
 
@@ -530,6 +558,10 @@ pub fn analyze(
                 table.segments.len(),
                 comparisons.len()
             ),
+            values: report_values([
+                ("segments", json!(table.segments.len())),
+                ("comparisons", json!(comparisons.len())),
+            ]),
         });
     }
 
@@ -649,6 +681,12 @@ fn compare(
                 "{} of {} resamples of {} ({}) gave no finite lift and were left out",
                 absolute.non_finite, config.resamples, metric.name, table.arms[treatment]
             ),
+            values: report_values([
+                ("count", json!(absolute.non_finite)),
+                ("resamples", json!(config.resamples)),
+                ("metric", json!(metric.name)),
+                ("arm", json!(table.arms[treatment])),
+            ]),
         });
     }
 

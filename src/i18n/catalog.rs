@@ -35,6 +35,9 @@ macro_rules! area {
 /// Every catalogue file, two per area.
 pub const CATALOG_FILES: &[[CatalogFile; 2]] = &[
     area!("common"),
+    area!("report"),
+    area!("geo"),
+    area!("holdout"),
     area!("design_holdout"),
     area!("design_geo"),
     area!("kpis"),

@@ -1373,6 +1373,8 @@ mod tests {
             verdict: Verdict {
                 kind: VerdictKind::Positive,
                 reason: "The interval of the incremental KPI lies above zero.".to_string(),
+                reason_code: String::new(),
+                values: Default::default(),
             },
             diagnostics: GeoDiagnostics {
                 pre_r_squared: 0.93,

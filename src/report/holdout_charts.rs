@@ -1567,6 +1567,8 @@ mod tests {
             verdict: Verdict {
                 kind: VerdictKind::Inconclusive,
                 reason: "The interval of the lift contains zero.".to_string(),
+                reason_code: String::new(),
+                values: Default::default(),
             },
         }
     }

@@ -1,7 +1,12 @@
 //! The words of a report in the reader's language: verdicts and warnings.
 //!
-//! report.json keeps stable codes beside English text; everything that shows a verdict or a
-//! warning to a person (terminal, charts, HTML) takes its words from here.
+//! report.json keeps a stable code and the quoted values beside the English text; everything
+//! that shows a verdict or a warning to a person (terminal, charts, HTML) takes its words from
+//! here, so the JSON, the terminal and the page never disagree.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 use super::schema::{Verdict, VerdictKind, Warning};
 use crate::i18n::Texts;
@@ -16,14 +21,154 @@ pub fn verdict_headline(verdict: &Verdict, texts: &Texts) -> String {
     .to_string()
 }
 
-/// Why the verdict is what it is, in a sentence.
-// TODO: the reason is English in every language until the verdict carries its values.
-pub fn verdict_reason(verdict: &Verdict, _texts: &Texts) -> String {
-    verdict.reason.clone()
+/// Why the verdict is what it is, in a sentence. A reason code this version does not know
+/// (a report from a newer version) falls back to the English reason stored in the report.
+pub fn verdict_reason(verdict: &Verdict, texts: &Texts) -> String {
+    let values = Quoted::new(&verdict.values, texts);
+    let above = verdict.kind == VerdictKind::Positive;
+    let fill = |key: &str| values.fill(key);
+    match verdict.reason_code.as_str() {
+        "no_interval" => fill(texts.t("report.verdict_reason.no_interval")),
+        "no_placebo" => fill(texts.t("report.verdict_reason.no_placebo")),
+        "interval_and_placebo_agree" if above => {
+            fill(texts.t("report.verdict_reason.interval_above_and_placebo"))
+        }
+        "interval_and_placebo_agree" => {
+            fill(texts.t("report.verdict_reason.interval_below_and_placebo"))
+        }
+        "placebo_not_significant" => fill(texts.t("report.verdict_reason.placebo_not_significant")),
+        "interval_includes_zero_placebo_significant" => {
+            fill(texts.t("report.verdict_reason.interval_includes_zero_placebo_significant"))
+        }
+        "neither" => fill(texts.t("report.verdict_reason.neither")),
+        "interval_above_zero" => fill(texts.t("report.verdict_reason.interval_above_zero")),
+        "interval_below_zero" => fill(texts.t("report.verdict_reason.interval_below_zero")),
+        "interval_includes_zero" => fill(texts.t("report.verdict_reason.interval_includes_zero")),
+        _ => verdict.reason.clone(),
+    }
 }
 
-/// What a warning says and what to do about it.
-// TODO: the message is English in every language until each warning carries its values.
-pub fn warning_message(warning: &Warning, _texts: &Texts) -> String {
-    warning.message.clone()
+/// What a warning says. A code this version does not know falls back to the English message
+/// stored in the report.
+pub fn warning_message(warning: &Warning, texts: &Texts) -> String {
+    let values = Quoted::new(&warning.values, texts);
+    let fill = |key: &str| values.fill(key);
+    match warning.code.as_str() {
+        "few_placebo_paths" => fill(texts.t("report.warning.few_placebo_paths")),
+        "non_finite_resamples" if warning.values.contains_key("metric") => {
+            fill(texts.t("report.warning.non_finite_resamples_holdout"))
+        }
+        "non_finite_resamples" => fill(texts.t("report.warning.non_finite_resamples_geo")),
+        "bca_undefined" => fill(texts.t("report.warning.bca_undefined")),
+        "methods_disagree" => fill(texts.t("report.warning.methods_disagree")),
+        "filled_cells" => fill(texts.t("report.warning.filled_cells")),
+        "rows_outside_window" => fill(texts.t("report.warning.rows_outside_window")),
+        "placebo_underpowered" if values.number("sets_run") == Some(0.0) => {
+            fill(texts.t("report.warning.placebo_none"))
+        }
+        "placebo_underpowered" => fill(texts.t("report.warning.placebo_underpowered")),
+        "placebo_sampled" => fill(texts.t("report.warning.placebo_sampled")),
+        "placebo_not_finite" => fill(texts.t("report.warning.placebo_not_finite")),
+        "dominant_donor" => fill(texts.t("report.warning.dominant_donor")),
+        "weak_pre_period_fit" => fill(texts.t("report.warning.weak_pre_period_fit")),
+        "outside_donor_range" if values.flag("has_intercept") == Some(false) => {
+            fill(texts.t("report.warning.outside_donor_range_no_intercept"))
+        }
+        "outside_donor_range" => fill(texts.t("report.warning.outside_donor_range")),
+        "short_pre_period" => fill(texts.t("report.warning.short_pre_period")),
+        "more_donors_than_days" => fill(texts.t("report.warning.more_donors_than_days")),
+        "sample_ratio_mismatch" => fill(texts.t("report.warning.sample_ratio_mismatch")),
+        "rows_not_analysed" => fill(texts.t("report.warning.rows_not_analysed")),
+        "segments_exploratory" => fill(texts.t("report.warning.segments_exploratory")),
+        _ => warning.message.clone(),
+    }
+}
+
+/// What a reader can do about a warning, when there is something to do.
+pub fn warning_action(warning: &Warning, texts: &Texts) -> Option<String> {
+    let text = match warning.code.as_str() {
+        "few_placebo_paths" | "placebo_underpowered" => {
+            texts.t("report.warning_action.more_controls")
+        }
+        "non_finite_resamples" | "placebo_not_finite" => {
+            texts.t("report.warning_action.check_zero_totals")
+        }
+        "methods_disagree" => texts.t("report.warning_action.methods_disagree"),
+        "filled_cells" | "rows_outside_window" | "rows_not_analysed" => {
+            texts.t("report.warning_action.check_input")
+        }
+        "dominant_donor" => texts.t("report.warning_action.dominant_donor"),
+        "weak_pre_period_fit" | "outside_donor_range" | "more_donors_than_days" => {
+            texts.t("report.warning_action.improve_fit")
+        }
+        "short_pre_period" => texts.t("report.warning_action.short_pre_period"),
+        "sample_ratio_mismatch" => texts.t("report.warning_action.sample_ratio_mismatch"),
+        "segments_exploratory" => texts.t("report.warning_action.segments_exploratory"),
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+/// The values a verdict or warning quotes, formatted for the reader's language.
+struct Quoted<'a> {
+    values: &'a BTreeMap<String, Value>,
+    texts: &'a Texts,
+}
+
+impl<'a> Quoted<'a> {
+    fn new(values: &'a BTreeMap<String, Value>, texts: &'a Texts) -> Self {
+        Quoted { values, texts }
+    }
+
+    fn number(&self, name: &str) -> Option<f64> {
+        self.values.get(name).and_then(Value::as_f64)
+    }
+
+    fn flag(&self, name: &str) -> Option<bool> {
+        self.values.get(name).and_then(Value::as_bool)
+    }
+
+    /// `template` with each `{name}` replaced by the formatted value of that name.
+    fn fill(&self, template: &str) -> String {
+        let mut text = template.to_string();
+        for (name, value) in self.values {
+            let placeholder = format!("{{{name}}}");
+            if text.contains(&placeholder) {
+                text = text.replace(&placeholder, &self.format(name, value));
+            }
+        }
+        text
+    }
+
+    /// Formats a value by what its name says it is: shares and levels as percentages,
+    /// p-values and R² with their usual decimals, counts without decimals.
+    fn format(&self, name: &str, value: &Value) -> String {
+        let texts = self.texts;
+        match value {
+            Value::String(text) => text.clone(),
+            Value::Bool(flag) => flag.to_string(),
+            Value::Number(number) => {
+                let number = number.as_f64().unwrap_or(f64::NAN);
+                if name.ends_with("_share") {
+                    texts.percent(number, 0)
+                } else if name == "level" {
+                    let decimals = usize::from((number * 100.0).fract().abs() > 1e-9);
+                    texts.percent(number, decimals)
+                } else if name.ends_with("p_value") {
+                    if number > 0.0 && number < 0.001 {
+                        format!("{number:.2e}").replace('.', &texts.decimal_separator().to_string())
+                    } else {
+                        texts.plain(number, 3)
+                    }
+                } else if name == "alpha" || name == "r_squared" {
+                    texts.plain(number, 2)
+                } else if number.fract() == 0.0 {
+                    texts.number(number, 0)
+                } else {
+                    texts.number(number, 2)
+                }
+            }
+            other => other.to_string(),
+        }
+    }
 }

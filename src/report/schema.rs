@@ -3,6 +3,8 @@
 //! Every field is documented for users in docs/report-schema.md. Change that page and
 //! [`SCHEMA_VERSION`] together with any change here.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::InputFile;
@@ -194,7 +196,14 @@ pub enum VerdictKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     pub kind: VerdictKind,
+    /// Stable code of the reason, e.g. `interval_and_placebo_agree`, listed in
+    /// docs/report-schema.md; empty in reports written before it existed.
+    #[serde(default)]
+    pub reason_code: String,
     pub reason: String,
+    /// The numbers the reason quotes, so that it can be worded in another language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, serde_json::Value>,
 }
 
 /// A condition a reviewer should know about, with a stable code and advice.
@@ -203,6 +212,19 @@ pub struct Warning {
     /// Stable identifier, e.g. `dominant_donor`, listed in docs/report-schema.md.
     pub code: String,
     pub message: String,
+    /// The numbers and names the message quotes, so that it can be worded in another language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, serde_json::Value>,
+}
+
+/// Collects the values a warning or verdict quotes.
+pub fn report_values<const N: usize>(
+    pairs: [(&str, serde_json::Value); N],
+) -> BTreeMap<String, serde_json::Value> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect()
 }
 
 /// Every parameter of the run, so the report can be reproduced.
