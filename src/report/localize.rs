@@ -155,7 +155,7 @@ impl<'a> Quoted<'a> {
                     let decimals = usize::from((number * 100.0).fract().abs() > 1e-9);
                     texts.percent(number, decimals)
                 } else if name.ends_with("p_value") {
-                    if number > 0.0 && number < 0.001 {
+                    if number < 0.001 {
                         format!("{number:.2e}").replace('.', &texts.decimal_separator().to_string())
                     } else {
                         texts.plain(number, 3)
