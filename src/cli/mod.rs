@@ -149,7 +149,7 @@ fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
     let panel = liftlab::data::read_panel(&spec).map_err(Failure::input)?;
     let progress = progress::BarProgress::new(context.quiet);
     let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
-    write_geo(&report, &args.out)?;
+    write_geo(&report, &args.out, context.lang)?;
     println!("{}", geo_summary(&report, context.lang.texts()));
     println!();
     println!(
@@ -206,7 +206,7 @@ fn analyze_holdout(args: &HoldoutArgs, context: Context) -> Result<(), Failure> 
     let report = liftlab::holdout::analyze(&table, &table.file, parameters, &config, &progress)
         .map_err(Failure::input)?;
     write_report_dir(&report, &args.out, |staging| {
-        report::holdout_charts::write_holdout_charts(&report, staging)
+        report::holdout_charts::write_holdout_charts(&report, staging, context.lang)
             .map_err(|error| error.to_string())
     })
     .map_err(Failure::other)?;
@@ -223,9 +223,9 @@ fn analyze_holdout(args: &HoldoutArgs, context: Context) -> Result<(), Failure> 
     Ok(())
 }
 
-fn write_geo(report: &GeoReport, out: &Path) -> Result<(), Failure> {
+fn write_geo(report: &GeoReport, out: &Path, lang: Lang) -> Result<(), Failure> {
     write_report_dir(report, out, |staging| {
-        report::charts::write_geo_charts(report, staging).map_err(|error| error.to_string())
+        report::charts::write_geo_charts(report, staging, lang).map_err(|error| error.to_string())
     })
     .map_err(Failure::other)?;
     Ok(())

@@ -20,6 +20,7 @@ use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::schema::{DailyPoint, Estimate, GeoReport, Interval};
+use crate::i18n::{Lang, Texts};
 
 /// Error from writing the charts of a report.
 #[derive(Debug, thiserror::Error)]
@@ -52,8 +53,13 @@ pub enum ChartError {
 ///
 /// The first call registers the embedded DejaVu Sans font as the `sans-serif` family of
 /// plotters for the whole process.
-pub fn write_geo_charts(report: &GeoReport, dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
+pub fn write_geo_charts(
+    report: &GeoReport,
+    dir: &Path,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, ChartError> {
     register_embedded_font()?;
+    let _lang = LangScope::enter(lang);
     std::fs::create_dir_all(dir).map_err(|source| ChartError::CreateDir {
         path: dir.to_path_buf(),
         source,
@@ -176,21 +182,35 @@ fn draw_observed_vs_counterfactual<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     let kpi = &report.parameters.kpi_col;
     let level = format_level(report.parameters.level);
-    let subtitle = format!(
-        "Treated geos, observed and counterfactual {kpi}: {}",
-        relative_lift_finding(&report.estimates.relative_lift)
+    let texts = chart_texts();
+    let subtitle = texts.fill(
+        "geo.chart.observed_subtitle",
+        &[
+            ("kpi", kpi),
+            (
+                "finding",
+                &relative_lift_finding(&report.estimates.relative_lift),
+            ),
+        ],
     );
     let legend = [
-        LegendEntry::line("Observed", TREATED_COLOR, false),
-        LegendEntry::line("Counterfactual", COUNTERFACTUAL_COLOR, true),
-        LegendEntry::fill(&format!("{level} prediction band"), BAND_COLOR),
-        LegendEntry::fill("Test window", TEST_WINDOW_COLOR),
+        LegendEntry::line(texts.t("geo.chart.observed"), TREATED_COLOR, false),
+        LegendEntry::line(
+            texts.t("geo.chart.counterfactual"),
+            COUNTERFACTUAL_COLOR,
+            true,
+        ),
+        LegendEntry::fill(
+            &texts.fill("geo.chart.prediction_band", &[("level", &level)]),
+            BAND_COLOR,
+        ),
+        LegendEntry::fill(texts.t("geo.chart.test_window"), TEST_WINDOW_COLOR),
     ];
     let body = draw_header(root, &report.title, &subtitle, &legend, path)?;
 
     let series = DaySeries::from_report(report, path)?;
     if series.days.is_empty() {
-        return draw_note(&body, "The report has no daily series to plot.", path);
+        return draw_note(&body, texts.t("geo.chart.no_series"), path);
     }
 
     let first = series.days[0].x;
@@ -200,7 +220,7 @@ fn draw_observed_vs_counterfactual<DB: DrawingBackend>(
         range: (first - 0.5)..(last + 0.5),
         ticks: date_ticks(first, last, anchor),
         format: TickFormat::Date(series.origin),
-        description: "Date".to_string(),
+        description: texts.t("common.chart.date").to_string(),
     };
 
     let y_values = series.days.iter().flat_map(|day| {
@@ -220,7 +240,7 @@ fn draw_observed_vs_counterfactual<DB: DrawingBackend>(
         range: y_range,
         ticks: y_ticks,
         format: TickFormat::Number(y_decimals),
-        description: format!("{kpi} (sum of treated geos)"),
+        description: texts.fill("geo.chart.kpi_sum_axis", &[("kpi", kpi)]),
     };
 
     let mut chart = draw_axes(&body, &x_axis, &y_axis, path)?;
@@ -285,15 +305,19 @@ fn draw_cumulative_effect<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     let kpi = &report.parameters.kpi_col;
     let level = format_level(report.parameters.level);
+    let texts = chart_texts();
     let subtitle = incremental_finding(&report.estimates.incremental, kpi);
     let legend = [
         LegendEntry::line(
-            &format!("Cumulative incremental {kpi}"),
+            &texts.fill("geo.chart.cumulative", &[("kpi", kpi)]),
             TREATED_COLOR,
             false,
         ),
-        LegendEntry::fill(&format!("{level} interval"), BAND_COLOR),
-        LegendEntry::line("No effect", REFERENCE_LINE_COLOR, true),
+        LegendEntry::fill(
+            &texts.fill("geo.chart.interval", &[("level", &level)]),
+            BAND_COLOR,
+        ),
+        LegendEntry::line(texts.t("geo.chart.no_effect"), REFERENCE_LINE_COLOR, true),
     ];
     let body = draw_header(root, &report.title, &subtitle, &legend, path)?;
 
@@ -304,11 +328,7 @@ fn draw_cumulative_effect<DB: DrawingBackend>(
         .filter(|day| day.is_test() && day.point.cumulative_effect.is_some())
         .collect();
     let (Some(first_day), Some(last_day)) = (test_days.first(), test_days.last()) else {
-        return draw_note(
-            &body,
-            "The report has no test days with a cumulative effect to plot.",
-            path,
-        );
+        return draw_note(&body, texts.t("geo.chart.no_test_days"), path);
     };
 
     let (first, last) = (first_day.x, last_day.x);
@@ -316,7 +336,7 @@ fn draw_cumulative_effect<DB: DrawingBackend>(
         range: (first - 0.5)..(last + 0.5),
         ticks: date_ticks(first, last, first),
         format: TickFormat::Date(series.origin),
-        description: "Date".to_string(),
+        description: texts.t("common.chart.date").to_string(),
     };
 
     let y_values = test_days.iter().flat_map(|day| {
@@ -336,7 +356,7 @@ fn draw_cumulative_effect<DB: DrawingBackend>(
         range: y_range,
         ticks: y_ticks,
         format: TickFormat::Number(y_decimals),
-        description: format!("Cumulative incremental {kpi}"),
+        description: texts.fill("geo.chart.cumulative", &[("kpi", kpi)]),
     };
 
     let mut chart = draw_axes(&body, &x_axis, &y_axis, path)?;
@@ -388,13 +408,11 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     path: &Path,
 ) -> Result<(), ChartError> {
+    let texts = chart_texts();
     let placebo = &report.inference.placebo;
     let legend = [
-        LegendEntry::fill(
-            "Placebo sets (control geos analysed as treated)",
-            PLACEBO_BAR_COLOR,
-        ),
-        LegendEntry::line("Treated geos", TREATED_COLOR, false),
+        LegendEntry::fill(texts.t("geo.chart.placebo_sets_legend"), PLACEBO_BAR_COLOR),
+        LegendEntry::line(texts.t("geo.chart.treated_geos"), TREATED_COLOR, false),
     ];
     let body = draw_header(root, &report.title, &placebo_finding(report), &legend, path)?;
 
@@ -417,7 +435,7 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
         range: x_range,
         ticks: x_ticks,
         format: TickFormat::Number(x_decimals),
-        description: "Placebo statistic: |relative lift| over the test window".to_string(),
+        description: texts.t("geo.chart.placebo_statistic_axis").to_string(),
     };
 
     // Headroom above the tallest bar keeps the bars clear of the "treated" label.
@@ -428,7 +446,7 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
         range: 0.0..y_end,
         ticks: ticks_in(0.0, y_end, y_step),
         format: TickFormat::Number(0),
-        description: "Placebo sets".to_string(),
+        description: texts.t("geo.chart.placebo_sets_axis").to_string(),
     };
 
     let mut chart = draw_axes(&body, &x_axis, &y_axis, path)?;
@@ -452,7 +470,7 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
         let style = text_style(NOTE_SIZE, SUBTITLE_COLOR).pos(Pos::new(HPos::Center, VPos::Center));
         chart
             .draw_series(std::iter::once(Text::new(
-                "No placebo runs to show",
+                texts.t("geo.chart.no_placebo_runs"),
                 center,
                 style,
             )))
@@ -468,7 +486,10 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
             .map_err(|error| render_error(path, error))?;
 
         // The label sits right of the line unless the line is near the right edge.
-        let label = format!("treated {}", format_thousands(value, x_decimals + 1));
+        let label = texts.fill(
+            "geo.chart.treated_marker",
+            &[("value", &format_thousands(value, x_decimals + 1))],
+        );
         let near_right_edge = value > x_axis.range.start + 0.75 * span(&x_axis.range);
         let (offset_x, h_pos) = if near_right_edge {
             (-8, HPos::Right)
@@ -1008,34 +1029,11 @@ fn format_day(origin: NaiveDate, days: f64) -> String {
         .unwrap_or_default()
 }
 
-/// Formats `value` with `decimals` decimals and a comma every three integer digits, such
-/// as `-1,234,567.8`. A value that rounds to zero has no sign.
+/// Formats `value` with `decimals` decimals and thousands separators in the chart language,
+/// such as `-1,234,567.8` (English) or `-1.234.567,8` (Dutch). A value that rounds to zero has
+/// no sign.
 pub(crate) fn format_thousands(value: f64, decimals: usize) -> String {
-    if !value.is_finite() {
-        return value.to_string();
-    }
-    let digits = format!("{:.*}", decimals, value.abs());
-    let (integer, fraction) = match digits.split_once('.') {
-        Some((integer, fraction)) => (integer, Some(fraction)),
-        None => (digits.as_str(), None),
-    };
-
-    let mut grouped = String::with_capacity(digits.len() + integer.len() / 3 + 1);
-    let rounds_to_zero = digits.chars().all(|c| c == '0' || c == '.');
-    if value < 0.0 && !rounds_to_zero {
-        grouped.push('-');
-    }
-    for (index, digit) in integer.chars().enumerate() {
-        if index > 0 && (integer.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if let Some(fraction) = fraction {
-        grouped.push('.');
-        grouped.push_str(fraction);
-    }
-    grouped
+    chart_texts().number(value, decimals)
 }
 
 /// Like [`format_thousands`] with a `+` before positive values.
@@ -1056,12 +1054,7 @@ pub(crate) fn format_percent(fraction: f64) -> String {
 
 /// Formats a confidence level given as a fraction, such as `90%` or `97.5%`.
 pub(crate) fn format_level(level: f64) -> String {
-    let percent = level * 100.0;
-    if (percent - percent.round()).abs() < 1e-9 {
-        format!("{percent:.0}%")
-    } else {
-        format!("{percent:.1}%")
-    }
+    super::summary::level_label(level, chart_texts())
 }
 
 /// Returns the decimals for KPI amounts as large as the largest of `values`, which are 0
@@ -1081,23 +1074,31 @@ fn amount_decimals(values: &[f64]) -> usize {
 }
 
 fn interval_text(interval: &Interval, format: impl Fn(f64) -> String) -> String {
-    format!(
-        "{} CI {} to {}",
-        format_level(interval.level),
-        format(interval.lower),
-        format(interval.upper)
+    chart_texts().fill(
+        "common.chart.interval",
+        &[
+            ("level", &format_level(interval.level)),
+            ("lower", &format(interval.lower)),
+            ("upper", &format(interval.upper)),
+        ],
     )
 }
 
 /// Describes the relative lift, such as `lift +4.2% (90% CI +1.1% to +7.0%)`.
 fn relative_lift_finding(lift: &Estimate) -> String {
+    let texts = chart_texts();
     match (lift.point, &lift.interval) {
-        (None, _) => "lift undefined".to_string(),
-        (Some(point), None) => format!("lift {} (no interval)", format_percent(point)),
-        (Some(point), Some(interval)) => format!(
-            "lift {} ({})",
-            format_percent(point),
-            interval_text(interval, format_percent)
+        (None, _) => texts.t("geo.chart.lift_undefined").to_string(),
+        (Some(point), None) => texts.fill(
+            "geo.chart.lift_no_interval",
+            &[("lift", &format_percent(point))],
+        ),
+        (Some(point), Some(interval)) => texts.fill(
+            "geo.chart.lift_with_interval",
+            &[
+                ("lift", &format_percent(point)),
+                ("interval", &interval_text(interval, format_percent)),
+            ],
         ),
     }
 }
@@ -1105,21 +1106,30 @@ fn relative_lift_finding(lift: &Estimate) -> String {
 /// Describes the total incremental KPI, such as
 /// `Total incremental orders over the test: +1,234 (90% CI +210 to +2,250)`.
 fn incremental_finding(incremental: &Estimate, kpi: &str) -> String {
-    let lead = format!("Total incremental {kpi} over the test");
+    let texts = chart_texts();
     let Some(point) = incremental.point else {
-        return format!("{lead}: undefined");
+        return texts.fill("geo.chart.incremental_undefined", &[("kpi", &kpi)]);
     };
     match &incremental.interval {
-        None => format!(
-            "{lead}: {} (no interval)",
-            format_signed(point, amount_decimals(&[point]))
+        None => texts.fill(
+            "geo.chart.incremental_no_interval",
+            &[
+                ("kpi", &kpi),
+                ("value", &format_signed(point, amount_decimals(&[point]))),
+            ],
         ),
         Some(interval) => {
             let decimals = amount_decimals(&[point, interval.lower, interval.upper]);
-            format!(
-                "{lead}: {} ({})",
-                format_signed(point, decimals),
-                interval_text(interval, |value| format_signed(value, decimals))
+            texts.fill(
+                "geo.chart.incremental_with_interval",
+                &[
+                    ("kpi", &kpi),
+                    ("value", &format_signed(point, decimals)),
+                    (
+                        "interval",
+                        &interval_text(interval, |value| format_signed(value, decimals)),
+                    ),
+                ],
             )
         }
     }
@@ -1127,33 +1137,77 @@ fn incremental_finding(incremental: &Estimate, kpi: &str) -> String {
 
 /// Describes the placebo test, such as `Placebo test: p = 0.039 from 50 of 1,225 possible sets`.
 fn placebo_finding(report: &GeoReport) -> String {
+    let texts = chart_texts();
     let placebo = &report.inference.placebo;
     let sets = if (placebo.sets_run as u64) < placebo.sets_possible {
-        format!(
-            "{} of {} possible placebo sets",
-            format_thousands(placebo.sets_run as f64, 0),
-            format_thousands(placebo.sets_possible as f64, 0)
+        texts.fill(
+            "geo.chart.sets_of_possible",
+            &[
+                ("run", &format_thousands(placebo.sets_run as f64, 0)),
+                (
+                    "possible",
+                    &format_thousands(placebo.sets_possible as f64, 0),
+                ),
+            ],
         )
     } else {
-        format!(
-            "{} placebo sets",
-            format_thousands(placebo.sets_run as f64, 0)
+        texts.fill(
+            "geo.chart.sets",
+            &[("run", &format_thousands(placebo.sets_run as f64, 0))],
         )
     };
     let mut finding = match placebo.p_value {
-        Some(p_value) => format!("Placebo test: p = {p_value:.3} from {sets}"),
-        None => "Placebo test: no p-value, no placebo set could be run".to_string(),
+        Some(p_value) => texts.fill(
+            "geo.chart.placebo_p",
+            &[("p_value", &texts.plain(p_value, 3)), ("sets", &sets)],
+        ),
+        None => texts.t("geo.chart.placebo_no_p").to_string(),
     };
     if placebo.sets_not_finite > 0 {
-        finding.push_str(&format!(
-            ", {} with a non-finite statistic not shown",
-            placebo.sets_not_finite
+        finding.push_str(&texts.fill(
+            "geo.chart.placebo_not_finite",
+            &[("count", &placebo.sets_not_finite)],
         ));
     }
     if !placebo.observed_statistic.is_finite() {
-        finding.push_str("; the treated statistic is not finite");
+        finding.push_str(texts.t("geo.chart.treated_not_finite"));
     }
     finding
+}
+
+// ---------------------------------------------------------------------------------------
+// Language of the chart text
+// ---------------------------------------------------------------------------------------
+
+thread_local! {
+    /// Language of the charts being drawn on this thread. Every text and number in a chart
+    /// is formatted in it; [`LangScope`] sets it for the duration of one `write_*_charts`
+    /// call, so the many drawing helpers need no language parameter of their own.
+    static CHART_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
+}
+
+/// Sets the chart language of this thread until it is dropped.
+pub(crate) struct LangScope {
+    previous: Lang,
+}
+
+impl LangScope {
+    pub(crate) fn enter(lang: Lang) -> Self {
+        LangScope {
+            previous: CHART_LANG.with(|current| current.replace(lang)),
+        }
+    }
+}
+
+impl Drop for LangScope {
+    fn drop(&mut self) {
+        CHART_LANG.with(|current| current.set(self.previous));
+    }
+}
+
+/// The texts of the chart language of this thread.
+pub(crate) fn chart_texts() -> &'static Texts {
+    CHART_LANG.with(|current| current.get()).texts()
 }
 
 #[cfg(test)]
@@ -1411,7 +1465,7 @@ mod tests {
     #[test]
     fn writes_six_nonempty_files() {
         let dir = tempfile::tempdir().unwrap();
-        let written = write_geo_charts(&fixture_report(), dir.path()).unwrap();
+        let written = write_geo_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
 
         let names: Vec<String> = written
             .iter()
@@ -1427,7 +1481,7 @@ mod tests {
     #[test]
     fn png_files_have_png_signature() {
         let dir = tempfile::tempdir().unwrap();
-        let written = write_geo_charts(&fixture_report(), dir.path()).unwrap();
+        let written = write_geo_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
 
         let signature = b"\x89PNG\r\n\x1a\n";
         for path in written
@@ -1445,7 +1499,7 @@ mod tests {
     #[test]
     fn svg_files_are_svg_documents() {
         let dir = tempfile::tempdir().unwrap();
-        write_geo_charts(&fixture_report(), dir.path()).unwrap();
+        write_geo_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
 
         for stem in [
             "observed_vs_counterfactual",
@@ -1474,8 +1528,8 @@ mod tests {
         let report = fixture_report();
         let first = tempfile::tempdir().unwrap();
         let second = tempfile::tempdir().unwrap();
-        write_geo_charts(&report, first.path()).unwrap();
-        write_geo_charts(&report, second.path()).unwrap();
+        write_geo_charts(&report, first.path(), Lang::En).unwrap();
+        write_geo_charts(&report, second.path(), Lang::En).unwrap();
 
         for name in FILE_NAMES {
             let first_bytes = read_file(&first.path().join(name));
@@ -1491,7 +1545,7 @@ mod tests {
     fn titles_state_the_findings() {
         let dir = tempfile::tempdir().unwrap();
         let report = fixture_report();
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
 
         let lift = relative_lift_finding(&report.estimates.relative_lift);
         assert!(lift.starts_with("lift +"), "unexpected lift text {lift:?}");
@@ -1510,7 +1564,7 @@ mod tests {
     #[test]
     fn axis_descriptions_name_the_kpi() {
         let dir = tempfile::tempdir().unwrap();
-        write_geo_charts(&fixture_report(), dir.path()).unwrap();
+        write_geo_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
 
         let observed = read_svg(dir.path(), "observed_vs_counterfactual");
         assert!(observed.contains("orders (sum of treated geos)"));
@@ -1534,7 +1588,7 @@ mod tests {
         report.inference.placebo.p_value = Some(1.0);
         let dir = tempfile::tempdir().unwrap();
 
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
         assert!(read_svg(dir.path(), "placebo_distribution").contains("No placebo runs to show"));
     }
 
@@ -1545,7 +1599,7 @@ mod tests {
         report.inference.placebo.sets_run = 1;
         let dir = tempfile::tempdir().unwrap();
 
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
     }
 
     #[test]
@@ -1558,7 +1612,7 @@ mod tests {
             report.inference.placebo.observed_statistic = observed;
             let dir = tempfile::tempdir().unwrap();
 
-            let result = write_geo_charts(&report, dir.path());
+            let result = write_geo_charts(&report, dir.path(), Lang::En);
             assert!(
                 result.is_ok(),
                 "statistic {statistic}, observed {observed}: {result:?}"
@@ -1577,7 +1631,7 @@ mod tests {
         report.inference.placebo.observed_statistic = f64::INFINITY;
         let dir = tempfile::tempdir().unwrap();
 
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "placebo_distribution");
         assert!(svg.contains("the treated statistic is not finite"));
     }
@@ -1592,7 +1646,7 @@ mod tests {
         lift.undefined_reason = Some("The counterfactual total is zero.".to_string());
         let dir = tempfile::tempdir().unwrap();
 
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "observed_vs_counterfactual");
         assert!(svg.contains("lift undefined"));
     }
@@ -1604,7 +1658,7 @@ mod tests {
         report.estimates.incremental.interval = None;
         let dir = tempfile::tempdir().unwrap();
 
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
         assert!(read_svg(dir.path(), "observed_vs_counterfactual").contains("(no interval)"));
         assert!(read_svg(dir.path(), "cumulative_effect").contains("(no interval)"));
     }
@@ -1615,7 +1669,7 @@ mod tests {
         report.series.clear();
         let dir = tempfile::tempdir().unwrap();
 
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
         assert!(read_svg(dir.path(), "observed_vs_counterfactual").contains("no daily series"));
         assert!(read_svg(dir.path(), "cumulative_effect").contains("no test days"));
     }
@@ -1626,7 +1680,7 @@ mod tests {
         report.series.truncate(PRE_DAYS + 1);
         let dir = tempfile::tempdir().unwrap();
 
-        write_geo_charts(&report, dir.path()).unwrap();
+        write_geo_charts(&report, dir.path(), Lang::En).unwrap();
     }
 
     #[test]
@@ -1635,7 +1689,7 @@ mod tests {
         report.series[3].date = "2024-13-01".to_string();
         let dir = tempfile::tempdir().unwrap();
 
-        let error = write_geo_charts(&report, dir.path()).unwrap_err();
+        let error = write_geo_charts(&report, dir.path(), Lang::En).unwrap_err();
         assert!(
             matches!(&error, ChartError::InvalidDate { row: 3, date, .. } if date == "2024-13-01"),
             "unexpected error {error:?}"
@@ -1654,7 +1708,7 @@ mod tests {
         let file = dir.path().join("not_a_directory");
         std::fs::write(&file, b"").unwrap();
 
-        let error = write_geo_charts(&fixture_report(), &file).unwrap_err();
+        let error = write_geo_charts(&fixture_report(), &file, Lang::En).unwrap_err();
         assert!(
             matches!(error, ChartError::CreateDir { .. }),
             "unexpected error {error:?}"
@@ -1766,19 +1820,19 @@ mod tests {
         let dir = Path::new(&dir);
 
         let report = fixture_report();
-        write_geo_charts(&report, &dir.join("fixture")).unwrap();
+        write_geo_charts(&report, &dir.join("fixture"), Lang::En).unwrap();
 
         let mut no_runs = report.clone();
         no_runs.inference.placebo.runs.clear();
         no_runs.inference.placebo.sets_run = 0;
         no_runs.inference.placebo.p_value = None;
-        write_geo_charts(&no_runs, &dir.join("no_placebo_runs")).unwrap();
+        write_geo_charts(&no_runs, &dir.join("no_placebo_runs"), Lang::En).unwrap();
 
         let mut equal_runs = report.clone();
         for run in &mut equal_runs.inference.placebo.runs {
             run.statistic = 0.7;
         }
-        write_geo_charts(&equal_runs, &dir.join("equal_placebo_statistics")).unwrap();
+        write_geo_charts(&equal_runs, &dir.join("equal_placebo_statistics"), Lang::En).unwrap();
 
         let mut undefined_lift = report;
         undefined_lift.estimates.relative_lift.point = None;
@@ -1787,6 +1841,6 @@ mod tests {
             "Spring TV test, North region, with a title long enough to reach past the right \
             edge of the chart at its full size"
                 .to_string();
-        write_geo_charts(&undefined_lift, &dir.join("undefined_lift")).unwrap();
+        write_geo_charts(&undefined_lift, &dir.join("undefined_lift"), Lang::En).unwrap();
     }
 }

@@ -16,13 +16,15 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{
     AXIS_COLOR, AXIS_DESC_SIZE, Axis, BAND_COLOR, COUNTERFACTUAL_COLOR, ChartError, GRID_COLOR,
-    LegendEntry, PLACEBO_BAR_COLOR, REFERENCE_LINE_COLOR, SIDE_MARGIN, SUBTITLE_COLOR, TEXT_COLOR,
-    TICK_LABEL_SIZE, TREATED_COLOR, TickFormat, TickedRange, draw_header, draw_note, fit_to_width,
-    format_level, format_percent, format_signed, format_thousands, nice_step, number_ticks,
-    padded_range, register_embedded_font, render_error, text_style, text_width, ticks_in,
+    LangScope, LegendEntry, PLACEBO_BAR_COLOR, REFERENCE_LINE_COLOR, SIDE_MARGIN, SUBTITLE_COLOR,
+    TEXT_COLOR, TICK_LABEL_SIZE, TREATED_COLOR, TickFormat, TickedRange, chart_texts, draw_header,
+    draw_note, fit_to_width, format_level, format_percent, format_signed, format_thousands,
+    nice_step, number_ticks, padded_range, register_embedded_font, render_error, text_style,
+    text_width, ticks_in,
 };
 use super::holdout_schema::{Comparison, HoldoutReport, SegmentComparison};
 use super::schema::Estimate;
+use crate::i18n::Lang;
 
 /// Writes the holdout report's charts into `dir` and returns the paths written.
 ///
@@ -35,8 +37,10 @@ use super::schema::Estimate;
 pub fn write_holdout_charts(
     report: &HoldoutReport,
     dir: &Path,
+    lang: Lang,
 ) -> Result<Vec<PathBuf>, ChartError> {
     register_embedded_font()?;
+    let _lang = LangScope::enter(lang);
     std::fs::create_dir_all(dir).map_err(|source| ChartError::CreateDir {
         path: dir.to_path_buf(),
         source,
@@ -98,10 +102,6 @@ const CAP_HALF_HEIGHT: i32 = 6;
 /// charts at full opacity.
 const SEGMENT_COLOR: RGBColor = COUNTERFACTUAL_COLOR;
 
-const P_VALUE_HEADING: &str = "Holm p";
-const SEGMENT_SUBTITLE: &str =
-    "Segment results are exploratory; p-values Holm-adjusted within each treatment and metric";
-
 #[derive(Debug, Clone, Copy)]
 enum HoldoutChart {
     LiftDistribution,
@@ -154,9 +154,12 @@ fn interval_label(report: &HoldoutReport) -> String {
         "bca" => "BCa",
         other => other,
     };
-    format!(
-        "{} {method} interval",
-        format_level(report.parameters.level)
+    chart_texts().fill(
+        "holdout.chart.interval_label",
+        &[
+            ("level", &format_level(report.parameters.level)),
+            ("method", &method),
+        ],
     )
 }
 
@@ -169,21 +172,34 @@ fn draw_lift_distribution<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     path: &Path,
 ) -> Result<(), ChartError> {
-    let title = format!("{} — bootstrap distribution of each lift", report.title);
-    let subtitle = format!(
-        "Absolute lift = treatment mean − control mean, from {} bootstrap resamples ({} scheme)",
-        format_thousands(report.parameters.resamples as f64, 0),
-        report.parameters.scheme
+    let texts = chart_texts();
+    let title = texts.fill(
+        "holdout.chart.distribution_title",
+        &[("title", &report.title)],
+    );
+    let subtitle = texts.fill(
+        "holdout.chart.distribution_subtitle",
+        &[
+            (
+                "resamples",
+                &format_thousands(report.parameters.resamples as f64, 0),
+            ),
+            ("scheme", &report.parameters.scheme),
+        ],
     );
     let legend = [
-        LegendEntry::fill("Bootstrap replicates", PLACEBO_BAR_COLOR),
+        LegendEntry::fill(texts.t("holdout.chart.replicates"), PLACEBO_BAR_COLOR),
         LegendEntry::fill(&interval_label(report), BAND_COLOR),
-        LegendEntry::line("Point estimate", TREATED_COLOR, false),
-        LegendEntry::line("No effect", REFERENCE_LINE_COLOR, true),
+        LegendEntry::line(
+            texts.t("holdout.chart.point_estimate"),
+            TREATED_COLOR,
+            false,
+        ),
+        LegendEntry::line(texts.t("geo.chart.no_effect"), REFERENCE_LINE_COLOR, true),
     ];
     let body = draw_header(root, &title, &subtitle, &legend, path)?;
     if report.comparisons.is_empty() {
-        return draw_note(&body, "The report has no comparisons to plot.", path);
+        return draw_note(&body, texts.t("holdout.chart.no_comparisons"), path);
     }
 
     let body = body.margin(0, BOTTOM_MARGIN, SIDE_MARGIN / 2, SIDE_MARGIN / 2);
@@ -205,9 +221,9 @@ fn draw_lift_distribution<DB: DrawingBackend>(
                     .absolute_lift
                     .undefined_reason
                     .as_deref()
-                    .unwrap_or("no reason given in the report");
+                    .unwrap_or(texts.t("holdout.chart.no_reason"));
                 let max_width = panel.dim_in_pixel().0 as i32 - 2 * PANEL_PADDING;
-                let note = format!("lift undefined: {reason}");
+                let note = texts.fill("holdout.chart.lift_undefined", &[("reason", &reason)]);
                 draw_wrapped_note(&plot_area, &note, max_width, path)?;
             }
         }
@@ -347,7 +363,7 @@ fn draw_lift_panel<DB: DrawingBackend>(
         range: 0.0..y_end,
         ticks: y_ticks,
         format: TickFormat::Number(0),
-        description: "Resamples".to_string(),
+        description: chart_texts().t("holdout.chart.resamples_axis").to_string(),
     };
 
     // The plot is about as wide as the panel less the y labels and the margins.
@@ -357,7 +373,10 @@ fn draw_lift_panel<DB: DrawingBackend>(
         range: x_range,
         ticks: x_ticks,
         format: TickFormat::Number(x_decimals),
-        description: format!("Lift in {} (treatment − control)", data.comparison.metric),
+        description: chart_texts().fill(
+            "holdout.chart.lift_axis",
+            &[("metric", &data.comparison.metric)],
+        ),
     };
 
     let summary = panel_summary(data, x_decimals + 1);
@@ -381,8 +400,10 @@ fn draw_lift_panel<DB: DrawingBackend>(
 
     let missing_bins_note = match &data.histogram {
         HistogramBins::Bins(_) => None,
-        HistogramBins::Empty => Some("no bootstrap replicates to show".to_string()),
-        HistogramBins::Invalid(reason) => Some(format!("histogram not shown: {reason}")),
+        HistogramBins::Empty => Some(chart_texts().t("holdout.chart.no_replicates").to_string()),
+        HistogramBins::Invalid(reason) => {
+            Some(chart_texts().fill("holdout.chart.histogram_not_shown", &[("reason", reason)]))
+        }
     };
     if let Some(note) = missing_bins_note {
         let center = (
@@ -511,19 +532,25 @@ fn panel_summary(data: &PanelData<'_>, decimals: usize) -> String {
         .as_ref()
         .map(|interval| format_level(interval.level));
     let mut summary = match (data.interval, level) {
-        (Some((lower, upper)), Some(level)) => format!(
-            "lift {} ({level} CI {} to {})",
-            format_signed(point, decimals),
-            format_signed(lower, decimals),
-            format_signed(upper, decimals)
+        (Some((lower, upper)), Some(level)) => chart_texts().fill(
+            "holdout.chart.panel_lift",
+            &[
+                ("lift", &format_signed(point, decimals)),
+                ("level", &level),
+                ("lower", &format_signed(lower, decimals)),
+                ("upper", &format_signed(upper, decimals)),
+            ],
         ),
-        _ => format!("lift {} (no interval)", format_signed(point, decimals)),
+        _ => chart_texts().fill(
+            "holdout.chart.panel_lift_no_interval",
+            &[("lift", &format_signed(point, decimals))],
+        ),
     };
     let non_finite = comparison.bootstrap.non_finite_resamples;
     if non_finite > 0 {
-        summary.push_str(&format!(
-            ", {} non-finite resamples left out",
-            format_thousands(non_finite as f64, 0)
+        summary.push_str(&chart_texts().fill(
+            "holdout.chart.non_finite",
+            &[("count", &format_thousands(non_finite as f64, 0))],
         ));
     }
     summary
@@ -767,10 +794,10 @@ fn forest_rows(report: &HoldoutReport) -> Vec<ForestRow<'_>> {
 
     if report.segments.is_empty() && !rows.is_empty() {
         let note = match &report.parameters.segment_col {
-            None => "Only all units: no segment column given".to_string(),
-            Some(column) => {
-                format!("Only all units: no segments in the segment column \"{column}\"")
-            }
+            None => chart_texts()
+                .t("holdout.chart.no_segment_column")
+                .to_string(),
+            Some(column) => chart_texts().fill("holdout.chart.no_segments", &[("column", column)]),
         };
         rows.push(ForestRow::Note(note));
     }
@@ -784,16 +811,21 @@ fn forest_x_label_area() -> u32 {
 /// Formats a relative lift and its interval, such as `+4.2% (+1.1% to +7.0%)`.
 fn relative_lift_text(lift: &Estimate) -> String {
     let Some(point) = lift.point.filter(|point| point.is_finite()) else {
-        return "undefined".to_string();
+        return chart_texts().t("common.undefined").to_string();
     };
     match &lift.interval {
-        Some(interval) => format!(
-            "{} ({} to {})",
-            format_percent(point),
-            format_percent(interval.lower),
-            format_percent(interval.upper)
+        Some(interval) => chart_texts().fill(
+            "holdout.chart.relative_lift",
+            &[
+                ("lift", &format_percent(point)),
+                ("lower", &format_percent(interval.lower)),
+                ("upper", &format_percent(interval.upper)),
+            ],
         ),
-        None => format!("{} (no interval)", format_percent(point)),
+        None => chart_texts().fill(
+            "holdout.chart.relative_lift_no_interval",
+            &[("lift", &format_percent(point))],
+        ),
     }
 }
 
@@ -801,8 +833,8 @@ fn relative_lift_text(lift: &Estimate) -> String {
 fn p_value_text(p_value: Option<f64>) -> String {
     match p_value {
         None => "–".to_string(),
-        Some(p_value) if p_value < 0.001 => "<0.001".to_string(),
-        Some(p_value) => format!("{p_value:.3}"),
+        Some(p_value) if p_value < 0.001 => format!("<{}", chart_texts().plain(0.001, 3)),
+        Some(p_value) => chart_texts().plain(p_value, 3),
     }
 }
 
@@ -828,13 +860,15 @@ fn row_texts(rows: &[ForestRow<'_>]) -> Vec<RowText> {
             .map(|lift| {
                 lift.undefined_reason
                     .as_deref()
-                    .unwrap_or("no reason given in the report")
+                    .unwrap_or(chart_texts().t("holdout.chart.no_reason"))
             });
         if let Some(reason) = undefined_reason {
             text.undefined_note = Some(if previous_reason == Some(reason) {
-                "lift undefined, as above".to_string()
+                chart_texts()
+                    .t("holdout.chart.lift_undefined_above")
+                    .to_string()
             } else {
-                format!("lift undefined: {reason}")
+                chart_texts().fill("holdout.chart.lift_undefined", &[("reason", &reason)])
             });
         }
         if lift.is_some() || matches!(row, ForestRow::Heading(_)) {
@@ -855,7 +889,7 @@ fn row_text(row: &ForestRow<'_>) -> RowText {
         },
         // Holm's adjustment runs over the segments, so the all-units row has no adjusted p.
         ForestRow::Overall(lift) => RowText {
-            label: "all units".to_string(),
+            label: chart_texts().t("holdout.chart.all_units").to_string(),
             lift: relative_lift_text(lift),
             p_value: String::new(),
             undefined_note: None,
@@ -897,7 +931,11 @@ impl ForestColumns {
     ) -> Result<Self, ChartError> {
         let mut widest_label = 0;
         let mut widest_lift = text_width(lift_heading, ROW_TEXT_SIZE, path)?;
-        let mut widest_p_value = text_width(P_VALUE_HEADING, ROW_TEXT_SIZE, path)?;
+        let mut widest_p_value = text_width(
+            chart_texts().t("holdout.chart.p_heading"),
+            ROW_TEXT_SIZE,
+            path,
+        )?;
         // Headings and notes have no lift text. They span the row, which has no bar, so
         // they do not widen the label column.
         for text in texts.iter().filter(|text| !text.lift.is_empty()) {
@@ -939,28 +977,40 @@ fn draw_segment_lift<DB: DrawingBackend>(
     path: &Path,
 ) -> Result<(), ChartError> {
     let has_segments = !report.segments.is_empty();
+    let words = chart_texts();
     let mut legend = vec![LegendEntry::line(
-        &format!("All units: lift and {}", interval_label(report)),
+        &words.fill(
+            "holdout.chart.all_units_legend",
+            &[("interval", &interval_label(report))],
+        ),
         TREATED_COLOR,
         false,
     )];
     if has_segments {
         legend.push(LegendEntry::line(
-            "Segment (exploratory)",
+            words.t("holdout.chart.segment_legend"),
             SEGMENT_COLOR,
             false,
         ));
     }
-    legend.push(LegendEntry::line("No effect", REFERENCE_LINE_COLOR, true));
-    let title = format!("{} — relative lift by segment", report.title);
-    let body = draw_header(root, &title, SEGMENT_SUBTITLE, &legend, path)?;
+    legend.push(LegendEntry::line(
+        words.t("geo.chart.no_effect"),
+        REFERENCE_LINE_COLOR,
+        true,
+    ));
+    let title = words.fill("holdout.chart.segment_title", &[("title", &report.title)]);
+    let subtitle = words.t("holdout.chart.segment_subtitle");
+    let body = draw_header(root, &title, subtitle, &legend, path)?;
 
     let rows = forest_rows(report);
     if rows.is_empty() {
-        return draw_note(&body, "The report has no comparisons to plot.", path);
+        return draw_note(&body, words.t("holdout.chart.no_comparisons"), path);
     }
     let texts = row_texts(&rows);
-    let lift_heading = format!("Lift ({} CI)", format_level(report.parameters.level));
+    let lift_heading = words.fill(
+        "holdout.chart.lift_heading",
+        &[("level", &format_level(report.parameters.level))],
+    );
     let columns = ForestColumns::new(&texts, &lift_heading, has_segments, path)?;
 
     let x_axis = forest_x_axis(&rows);
@@ -1046,7 +1096,7 @@ fn draw_column_headings<DB: DrawingBackend>(
     }
     draw_text(
         root,
-        P_VALUE_HEADING,
+        chart_texts().t("holdout.chart.p_heading"),
         (columns.p_value_right, center_y),
         style(HPos::Right),
         path,
@@ -1225,7 +1275,7 @@ fn forest_x_axis(rows: &[ForestRow<'_>]) -> Axis {
         range,
         ticks,
         format: TickFormat::Number(decimals),
-        description: "Relative lift, % of the control mean (treatment − control)".to_string(),
+        description: chart_texts().t("holdout.chart.relative_axis").to_string(),
     }
 }
 
@@ -1709,7 +1759,7 @@ mod tests {
     #[test]
     fn writes_four_nonempty_files() {
         let dir = tempfile::tempdir().unwrap();
-        let written = write_holdout_charts(&fixture_report(), dir.path()).unwrap();
+        let written = write_holdout_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
 
         let names: Vec<String> = written
             .iter()
@@ -1725,7 +1775,7 @@ mod tests {
     #[test]
     fn png_files_have_png_signature() {
         let dir = tempfile::tempdir().unwrap();
-        let written = write_holdout_charts(&fixture_report(), dir.path()).unwrap();
+        let written = write_holdout_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
 
         let signature = b"\x89PNG\r\n\x1a\n";
         for path in written
@@ -1745,8 +1795,8 @@ mod tests {
         let report = fixture_report();
         let first = tempfile::tempdir().unwrap();
         let second = tempfile::tempdir().unwrap();
-        write_holdout_charts(&report, first.path()).unwrap();
-        write_holdout_charts(&report, second.path()).unwrap();
+        write_holdout_charts(&report, first.path(), Lang::En).unwrap();
+        write_holdout_charts(&report, second.path(), Lang::En).unwrap();
 
         for name in FILE_NAMES {
             let first_bytes = read_file(&first.path().join(name));
@@ -1761,7 +1811,7 @@ mod tests {
     #[test]
     fn lift_distribution_text() {
         let dir = tempfile::tempdir().unwrap();
-        write_holdout_charts(&fixture_report(), dir.path()).unwrap();
+        write_holdout_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "lift_distribution");
 
         assert!(svg.contains(r#"width="1200""#), "not 1200 px wide");
@@ -1779,11 +1829,11 @@ mod tests {
     #[test]
     fn segment_lift_text() {
         let dir = tempfile::tempdir().unwrap();
-        write_holdout_charts(&fixture_report(), dir.path()).unwrap();
+        write_holdout_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "segment_lift");
 
         assert!(svg.contains(r#"width="1200""#), "not 1200 px wide");
-        assert!(svg.contains(SEGMENT_SUBTITLE));
+        assert!(svg.contains(Lang::En.texts().t("holdout.chart.segment_subtitle")));
         assert!(svg.contains("Holm p"));
         assert_eq!(svg.matches(">\nall units\n</text>").count(), 6);
         assert_eq!(svg.matches(">\ntablet\n</text>").count(), 6);
@@ -1803,7 +1853,7 @@ mod tests {
     #[test]
     fn segment_lift_height_follows_rows() {
         let dir = tempfile::tempdir().unwrap();
-        write_holdout_charts(&fixture_report(), dir.path()).unwrap();
+        write_holdout_charts(&fixture_report(), dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "segment_lift");
 
         // 6 headings, 6 all-units rows and 18 segment rows.
@@ -1824,7 +1874,7 @@ mod tests {
         report.data.segments.clear();
         let dir = tempfile::tempdir().unwrap();
 
-        let written = write_holdout_charts(&report, dir.path()).unwrap();
+        let written = write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
         assert_eq!(written.len(), 4);
         let svg = read_svg(dir.path(), "segment_lift");
         assert!(svg.contains("no segment column given"));
@@ -1839,7 +1889,7 @@ mod tests {
         report.segments.clear();
         let dir = tempfile::tempdir().unwrap();
 
-        write_holdout_charts(&report, dir.path()).unwrap();
+        write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "segment_lift");
         assert_eq!(svg_height(&svg), MIN_CANVAS_HEIGHT);
         assert!(svg.contains("Only all units: no segments in the segment column"));
@@ -1852,7 +1902,7 @@ mod tests {
         report.segments.clear();
         let dir = tempfile::tempdir().unwrap();
 
-        write_holdout_charts(&report, dir.path()).unwrap();
+        write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
         for stem in ["lift_distribution", "segment_lift"] {
             let svg = read_svg(dir.path(), stem);
             assert!(
@@ -1868,7 +1918,7 @@ mod tests {
         report.comparisons.remove(0);
         let dir = tempfile::tempdir().unwrap();
 
-        write_holdout_charts(&report, dir.path()).unwrap();
+        write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "segment_lift");
         assert!(svg.contains("email · converted (no overall comparison)"));
         assert_eq!(svg.matches(">\nall units\n</text>").count(), 5);
@@ -1884,7 +1934,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
 
-        write_holdout_charts(&report, dir.path()).unwrap();
+        write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "lift_distribution");
         assert!(svg.contains("no bootstrap replicates to show"));
     }
@@ -1899,7 +1949,7 @@ mod tests {
             .pop();
         let dir = tempfile::tempdir().unwrap();
 
-        write_holdout_charts(&report, dir.path()).unwrap();
+        write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "lift_distribution");
         assert!(svg.contains("histogram not shown: 40 edges for 40 counts"));
     }
@@ -1912,7 +1962,7 @@ mod tests {
         report.segments[0].relative_lift.interval = None;
         let dir = tempfile::tempdir().unwrap();
 
-        write_holdout_charts(&report, dir.path()).unwrap();
+        write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
         assert!(read_svg(dir.path(), "lift_distribution").contains("(no interval)"));
         assert!(read_svg(dir.path(), "segment_lift").contains("(no interval)"));
     }
@@ -1931,7 +1981,7 @@ mod tests {
         interval.upper = f64::INFINITY;
         let dir = tempfile::tempdir().unwrap();
 
-        write_holdout_charts(&report, dir.path()).unwrap();
+        write_holdout_charts(&report, dir.path(), Lang::En).unwrap();
     }
 
     #[test]
@@ -1940,7 +1990,7 @@ mod tests {
         let file = dir.path().join("not_a_directory");
         std::fs::write(&file, b"").unwrap();
 
-        let error = write_holdout_charts(&fixture_report(), &file).unwrap_err();
+        let error = write_holdout_charts(&fixture_report(), &file, Lang::En).unwrap_err();
         assert!(
             matches!(error, ChartError::CreateDir { .. }),
             "unexpected error {error:?}"
@@ -2048,12 +2098,12 @@ mod tests {
         let dir = Path::new(&dir);
 
         let report = fixture_report();
-        write_holdout_charts(&report, &dir.join("fixture")).unwrap();
+        write_holdout_charts(&report, &dir.join("fixture"), Lang::En).unwrap();
 
         let mut no_segments = report.clone();
         no_segments.segments.clear();
         no_segments.parameters.segment_col = None;
-        write_holdout_charts(&no_segments, &dir.join("no_segments")).unwrap();
+        write_holdout_charts(&no_segments, &dir.join("no_segments"), Lang::En).unwrap();
 
         let mut two_comparisons = report;
         two_comparisons.comparisons.truncate(2);
@@ -2063,11 +2113,11 @@ mod tests {
         for segment in &mut two_comparisons.segments[3..] {
             segment.metric = "revenue_in_the_first_thirty_days_after_exposure".to_string();
         }
-        write_holdout_charts(&two_comparisons, &dir.join("two_comparisons")).unwrap();
+        write_holdout_charts(&two_comparisons, &dir.join("two_comparisons"), Lang::En).unwrap();
 
         let mut one_comparison = fixture_report();
         one_comparison.comparisons.truncate(1);
         one_comparison.segments.clear();
-        write_holdout_charts(&one_comparison, &dir.join("one_comparison")).unwrap();
+        write_holdout_charts(&one_comparison, &dir.join("one_comparison"), Lang::En).unwrap();
     }
 }
