@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::InputFile;
 
 /// Version of the report layout. A reader checks the major number before it reads further.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// Name and version of the program that wrote a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
