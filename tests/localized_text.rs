@@ -155,3 +155,44 @@ fn holdout_warnings_and_verdicts_are_worded_in_both_languages() {
         assert!(codes.contains(&expected), "no {expected} in {codes:?}");
     }
 }
+
+#[test]
+fn dutch_summary_uses_dutch_words_and_decimal_commas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::cargo_bin("liftlab")
+        .expect("binary")
+        .env("LIFTLAB_LANG", "nl")
+        .args(["--quiet", "run"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/experiments/geolift-walkthrough"
+        ))
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let summary = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(summary.contains("Oordeel: GEEN UITSLUITSEL"), "{summary}");
+    assert!(summary.contains("+5,4%"), "{summary}");
+    assert!(summary.contains("+4.667"), "{summary}");
+    assert!(!summary.contains("Verdict"), "{summary}");
+}
+
+#[test]
+fn error_label_follows_the_language() {
+    for (lang, label) in [("en", "liftlab: error: "), ("nl", "liftlab: fout: ")] {
+        Command::cargo_bin("liftlab")
+            .expect("binary")
+            .args(["--lang", lang, "run", "no-such-folder"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::starts_with(label));
+    }
+    Command::cargo_bin("liftlab")
+        .expect("binary")
+        .args(["--lang", "fr", "run", "no-such-folder"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("expected en or nl"));
+}

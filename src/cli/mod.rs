@@ -61,7 +61,8 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("liftlab: error: {}", failure.message);
+            let texts = cli.lang.texts();
+            eprintln!("liftlab: {}: {}", texts.t("common.error"), failure.message);
             ExitCode::from(failure.code)
         }
     }

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 /// An input file that could not be read or did not pass validation.
+// NOTE: these messages are English in every language; only the "error" label before them
+// follows --lang.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     #[error("{path}: cannot read the file: {source}")]

@@ -44,7 +44,7 @@ pub const CATALOG_FILES: &[[CatalogFile; 2]] = &[
     area!("html"),
 ];
 
-/// The loaded texts of `lang`, parsed once per process.
+/// Returns the texts of `lang`, parsed once per process.
 pub(super) fn texts(lang: Lang) -> &'static Texts {
     static ENGLISH: OnceLock<Texts> = OnceLock::new();
     static DUTCH: OnceLock<Texts> = OnceLock::new();

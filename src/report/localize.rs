@@ -1,8 +1,8 @@
 //! The words of a report in the reader's language: verdicts and warnings.
 //!
-//! report.json keeps a stable code and the quoted values beside the English text; everything
+//! report.json stores a stable code and the quoted values beside the English text. Everything
 //! that shows a verdict or a warning to a person (terminal, charts, HTML) takes its words from
-//! here, so the JSON, the terminal and the page never disagree.
+//! here, so the JSON, the terminal and the page agree.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::schema::{Verdict, VerdictKind, Warning};
 use crate::i18n::Texts;
 
-/// The verdict in a few words, e.g. "positive lift".
+/// Returns the verdict in a few words, e.g. "positive lift".
 pub fn verdict_headline(verdict: &Verdict, texts: &Texts) -> String {
     match verdict.kind {
         VerdictKind::Positive => texts.t("common.verdict.positive"),
@@ -21,8 +21,8 @@ pub fn verdict_headline(verdict: &Verdict, texts: &Texts) -> String {
     .to_string()
 }
 
-/// Why the verdict is what it is, in a sentence. A reason code this version does not know
-/// (a report from a newer version) falls back to the English reason stored in the report.
+/// Returns the reason for the verdict as a sentence. An unknown reason code (a report from a
+/// newer version) falls back to the English reason stored in the report.
 pub fn verdict_reason(verdict: &Verdict, texts: &Texts) -> String {
     let values = Quoted::new(&verdict.values, texts);
     let above = verdict.kind == VerdictKind::Positive;
@@ -48,8 +48,8 @@ pub fn verdict_reason(verdict: &Verdict, texts: &Texts) -> String {
     }
 }
 
-/// What a warning says. A code this version does not know falls back to the English message
-/// stored in the report.
+/// Returns the message of a warning. An unknown code falls back to the English message stored
+/// in the report.
 pub fn warning_message(warning: &Warning, texts: &Texts) -> String {
     let values = Quoted::new(&warning.values, texts);
     let fill = |key: &str| values.fill(key);
@@ -84,7 +84,7 @@ pub fn warning_message(warning: &Warning, texts: &Texts) -> String {
     }
 }
 
-/// What a reader can do about a warning, when there is something to do.
+/// Returns the advice for a warning, or `None` when it needs no action.
 pub fn warning_action(warning: &Warning, texts: &Texts) -> Option<String> {
     let text = match warning.code.as_str() {
         "few_placebo_paths" | "placebo_underpowered" => {
@@ -128,7 +128,7 @@ impl<'a> Quoted<'a> {
         self.values.get(name).and_then(Value::as_bool)
     }
 
-    /// `template` with each `{name}` replaced by the formatted value of that name.
+    /// Returns `template` with each `{name}` replaced by the formatted value of that name.
     fn fill(&self, template: &str) -> String {
         let mut text = template.to_string();
         for (name, value) in self.values {
@@ -140,7 +140,7 @@ impl<'a> Quoted<'a> {
         text
     }
 
-    /// Formats a value by what its name says it is: shares and levels as percentages,
+    /// Formats a value by the kind its name gives: shares and levels as percentages,
     /// p-values and R² with their usual decimals, counts without decimals.
     fn format(&self, name: &str, value: &Value) -> String {
         let texts = self.texts;
