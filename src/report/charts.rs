@@ -19,6 +19,7 @@ use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::localize::verdict_headline;
 use super::schema::{DailyPoint, Estimate, GeoReport, Interval};
 use crate::i18n::{Lang, Texts};
 
@@ -183,15 +184,19 @@ fn draw_observed_vs_counterfactual<DB: DrawingBackend>(
     let kpi = &report.parameters.kpi_col;
     let level = format_level(report.parameters.level);
     let texts = chart_texts();
-    let subtitle = texts.fill(
-        "geo.chart.observed_subtitle",
+    let title = capitalized(&texts.fill(
+        "geo.chart.observed_title",
         &[
-            ("kpi", kpi),
             (
                 "finding",
                 &relative_lift_finding(&report.estimates.relative_lift),
             ),
+            ("verdict", &verdict_headline(&report.verdict, texts)),
         ],
+    ));
+    let subtitle = texts.fill(
+        "geo.chart.observed_subtitle",
+        &[("title", &report.title), ("kpi", kpi)],
     );
     let legend = [
         LegendEntry::line(texts.t("geo.chart.observed"), TREATED_COLOR, false),
@@ -206,7 +211,7 @@ fn draw_observed_vs_counterfactual<DB: DrawingBackend>(
         ),
         LegendEntry::fill(texts.t("geo.chart.test_window"), TEST_WINDOW_COLOR),
     ];
-    let body = draw_header(root, &report.title, &subtitle, &legend, path)?;
+    let body = draw_header(root, &title, &subtitle, &legend, path)?;
 
     let series = DaySeries::from_report(report, path)?;
     if series.days.is_empty() {
@@ -306,7 +311,7 @@ fn draw_cumulative_effect<DB: DrawingBackend>(
     let kpi = &report.parameters.kpi_col;
     let level = format_level(report.parameters.level);
     let texts = chart_texts();
-    let subtitle = incremental_finding(&report.estimates.incremental, kpi);
+    let title = incremental_finding(&report.estimates.incremental, kpi);
     let legend = [
         LegendEntry::line(
             &texts.fill("geo.chart.cumulative", &[("kpi", kpi)]),
@@ -319,7 +324,7 @@ fn draw_cumulative_effect<DB: DrawingBackend>(
         ),
         LegendEntry::line(texts.t("geo.chart.no_effect"), REFERENCE_LINE_COLOR, true),
     ];
-    let body = draw_header(root, &report.title, &subtitle, &legend, path)?;
+    let body = draw_header(root, &title, &report.title, &legend, path)?;
 
     let series = DaySeries::from_report(report, path)?;
     let test_days: Vec<&Day> = series
@@ -414,7 +419,8 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
         LegendEntry::fill(texts.t("geo.chart.placebo_sets_legend"), PLACEBO_BAR_COLOR),
         LegendEntry::line(texts.t("geo.chart.treated_geos"), TREATED_COLOR, false),
     ];
-    let body = draw_header(root, &report.title, &placebo_finding(report), &legend, path)?;
+    let subtitle = texts.fill("geo.chart.placebo_subtitle", &[("title", &report.title)]);
+    let body = draw_header(root, &placebo_finding(report), &subtitle, &legend, path)?;
 
     let statistics: Vec<f64> = placebo
         .runs
@@ -1173,6 +1179,15 @@ fn placebo_finding(report: &GeoReport) -> String {
         finding.push_str(texts.t("geo.chart.treated_not_finite"));
     }
     finding
+}
+
+/// Returns `text` with its first letter in upper case, for a finding used as a title.
+pub(crate) fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------

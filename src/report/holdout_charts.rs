@@ -23,7 +23,7 @@ use super::charts::{
     text_width, ticks_in,
 };
 use super::holdout_schema::{Comparison, HoldoutReport, SegmentComparison};
-use super::schema::Estimate;
+use super::schema::{Estimate, VerdictKind};
 use crate::i18n::Lang;
 
 /// Writes the holdout report's charts into `dir` and returns the paths written.
@@ -148,6 +148,27 @@ fn draw_chart<DB: DrawingBackend>(
     }
 }
 
+/// Counts the verdicts of the comparisons, such as `Lifts at 95%: 6 positive, 0 negative, 2
+/// inconclusive`, the finding that heads both charts.
+fn lifts_finding(report: &HoldoutReport) -> String {
+    let count = |kind: VerdictKind| {
+        report
+            .comparisons
+            .iter()
+            .filter(|comparison| comparison.verdict.kind == kind)
+            .count()
+    };
+    chart_texts().fill(
+        "holdout.chart.lifts_finding",
+        &[
+            ("level", &format_level(report.parameters.level)),
+            ("positive", &count(VerdictKind::Positive)),
+            ("negative", &count(VerdictKind::Negative)),
+            ("inconclusive", &count(VerdictKind::Inconclusive)),
+        ],
+    )
+}
+
 /// Names the primary interval of the report, such as `90% BCa interval`.
 fn interval_label(report: &HoldoutReport) -> String {
     let method = match report.parameters.interval.as_str() {
@@ -173,13 +194,11 @@ fn draw_lift_distribution<DB: DrawingBackend>(
     path: &Path,
 ) -> Result<(), ChartError> {
     let texts = chart_texts();
-    let title = texts.fill(
-        "holdout.chart.distribution_title",
-        &[("title", &report.title)],
-    );
+    let title = lifts_finding(report);
     let subtitle = texts.fill(
         "holdout.chart.distribution_subtitle",
         &[
+            ("title", &report.title),
             (
                 "resamples",
                 &format_thousands(report.parameters.resamples as f64, 0),
@@ -998,9 +1017,12 @@ fn draw_segment_lift<DB: DrawingBackend>(
         REFERENCE_LINE_COLOR,
         true,
     ));
-    let title = words.fill("holdout.chart.segment_title", &[("title", &report.title)]);
-    let subtitle = words.t("holdout.chart.segment_subtitle");
-    let body = draw_header(root, &title, subtitle, &legend, path)?;
+    let title = lifts_finding(report);
+    let subtitle = words.fill(
+        "holdout.chart.segment_subtitle",
+        &[("title", &report.title)],
+    );
+    let body = draw_header(root, &title, &subtitle, &legend, path)?;
 
     let rows = forest_rows(report);
     if rows.is_empty() {
