@@ -419,8 +419,13 @@ fn draw_placebo_distribution<DB: DrawingBackend>(
         LegendEntry::fill(texts.t("geo.chart.placebo_sets_legend"), PLACEBO_BAR_COLOR),
         LegendEntry::line(texts.t("geo.chart.treated_geos"), TREATED_COLOR, false),
     ];
-    let subtitle = texts.fill("geo.chart.placebo_subtitle", &[("title", &report.title)]);
-    let body = draw_header(root, &placebo_finding(report), &subtitle, &legend, path)?;
+    let body = draw_header(
+        root,
+        &placebo_finding(report),
+        &placebo_sets_text(report),
+        &legend,
+        path,
+    )?;
 
     let statistics: Vec<f64> = placebo
         .runs
@@ -1141,11 +1146,29 @@ fn incremental_finding(incremental: &Estimate, kpi: &str) -> String {
     }
 }
 
-/// Describes the placebo test, such as `Placebo test: p = 0.039 from 50 of 1,225 possible sets`.
+/// Describes the placebo test as a title, such as `Placebo test: p = 0.039`.
 fn placebo_finding(report: &GeoReport) -> String {
     let texts = chart_texts();
     let placebo = &report.inference.placebo;
-    let sets = if (placebo.sets_run as u64) < placebo.sets_possible {
+    let mut finding = match placebo.p_value {
+        Some(p_value) => texts.fill(
+            "geo.chart.placebo_p",
+            &[("p_value", &texts.plain(p_value, 3))],
+        ),
+        None => texts.t("geo.chart.placebo_no_p").to_string(),
+    };
+    if !placebo.observed_statistic.is_finite() {
+        finding.push_str(texts.t("geo.chart.treated_not_finite"));
+    }
+    finding
+}
+
+/// Describes the placebo sets under the title, such as
+/// `Spring test · 50 of 1,225 possible placebo sets (control geos analysed as if treated)`.
+fn placebo_sets_text(report: &GeoReport) -> String {
+    let texts = chart_texts();
+    let placebo = &report.inference.placebo;
+    let mut sets = if (placebo.sets_run as u64) < placebo.sets_possible {
         texts.fill(
             "geo.chart.sets_of_possible",
             &[
@@ -1162,23 +1185,16 @@ fn placebo_finding(report: &GeoReport) -> String {
             &[("run", &format_thousands(placebo.sets_run as f64, 0))],
         )
     };
-    let mut finding = match placebo.p_value {
-        Some(p_value) => texts.fill(
-            "geo.chart.placebo_p",
-            &[("p_value", &texts.plain(p_value, 3)), ("sets", &sets)],
-        ),
-        None => texts.t("geo.chart.placebo_no_p").to_string(),
-    };
     if placebo.sets_not_finite > 0 {
-        finding.push_str(&texts.fill(
+        sets.push_str(&texts.fill(
             "geo.chart.placebo_not_finite",
             &[("count", &placebo.sets_not_finite)],
         ));
     }
-    if !placebo.observed_statistic.is_finite() {
-        finding.push_str(texts.t("geo.chart.treated_not_finite"));
-    }
-    finding
+    texts.fill(
+        "geo.chart.placebo_subtitle",
+        &[("title", &report.title), ("sets", &sets)],
+    )
 }
 
 /// Returns `text` with its first letter in upper case, for a finding used as a title.
@@ -1565,14 +1581,15 @@ mod tests {
         let lift = relative_lift_finding(&report.estimates.relative_lift);
         assert!(lift.starts_with("lift +"), "unexpected lift text {lift:?}");
         assert!(lift.contains("(90% CI +"), "unexpected lift text {lift:?}");
-        assert!(read_svg(dir.path(), "observed_vs_counterfactual").contains(&lift));
+        assert!(read_svg(dir.path(), "observed_vs_counterfactual").contains(&capitalized(&lift)));
 
         let incremental = incremental_finding(&report.estimates.incremental, "orders");
         assert!(incremental.starts_with("Total incremental orders over the test: +"));
         assert!(read_svg(dir.path(), "cumulative_effect").contains(&incremental));
 
         let placebo = read_svg(dir.path(), "placebo_distribution");
-        assert!(placebo.contains("Placebo test: p = 0.020 from 50 of 1,225 possible placebo sets"));
+        assert!(placebo.contains("Placebo test: p = 0.020"));
+        assert!(placebo.contains("50 of 1,225 possible placebo sets"));
         assert!(placebo.contains("treated 2.35"));
     }
 
@@ -1663,7 +1680,7 @@ mod tests {
 
         write_geo_charts(&report, dir.path(), Lang::En).unwrap();
         let svg = read_svg(dir.path(), "observed_vs_counterfactual");
-        assert!(svg.contains("lift undefined"));
+        assert!(svg.contains("Lift undefined"));
     }
 
     #[test]

@@ -1837,7 +1837,8 @@ mod tests {
         let svg = read_svg(dir.path(), "lift_distribution");
 
         assert!(svg.contains(r#"width="1200""#), "not 1200 px wide");
-        assert!(svg.contains("Spring retention holdout — bootstrap distribution of each lift"));
+        assert!(svg.contains("Lifts at 90%: "));
+        assert!(svg.contains("Spring retention holdout · absolute lift"));
         assert!(svg.contains("email · converted"));
         assert!(svg.contains("push · revenue/orders"));
         assert!(svg.contains("Lift in revenue (treatment − control)"));
@@ -1855,7 +1856,7 @@ mod tests {
         let svg = read_svg(dir.path(), "segment_lift");
 
         assert!(svg.contains(r#"width="1200""#), "not 1200 px wide");
-        assert!(svg.contains(Lang::En.texts().t("holdout.chart.segment_subtitle")));
+        assert!(svg.contains("Spring retention holdout · relative lift by segment"));
         assert!(svg.contains("Holm p"));
         assert_eq!(svg.matches(">\nall units\n</text>").count(), 6);
         assert_eq!(svg.matches(">\ntablet\n</text>").count(), 6);
