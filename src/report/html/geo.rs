@@ -135,7 +135,10 @@ fn answer_details(report: &GeoReport, texts: &Texts, kpi: &str) -> Html {
                         "iroas",
                         &estimate_sentence(texts, iroas, NumberStyle::Significant),
                     ),
-                    ("cost", &estimate_sentence(texts, cost, NumberStyle::Amount)),
+                    (
+                        "cost",
+                        &cost_sentence(texts, cost, &estimates.incremental, kpi),
+                    ),
                 ],
             )));
             money.push(paragraph(
@@ -160,6 +163,28 @@ fn answer_details(report: &GeoReport, texts: &Texts, kpi: &str) -> Html {
         block
     });
     details
+}
+
+/// The cost per incremental KPI with its interval. When the primary interval of the
+/// incremental KPI includes zero, the cost has no upper limit, and the interval that the
+/// report gives instead comes from another method, so the sentence says so.
+fn cost_sentence(texts: &Texts, cost: &Estimate, incremental: &Estimate, kpi: &str) -> String {
+    let method = |estimate: &Estimate| {
+        estimate
+            .interval
+            .as_ref()
+            .map(|interval| interval.method.clone())
+    };
+    match (cost.point, method(cost) == method(incremental)) {
+        (Some(point), false) => texts.fill(
+            "html.geo.answer.cost_unbounded",
+            &[
+                ("cost", &format_value(texts, point, NumberStyle::Amount)),
+                ("kpi", &kpi),
+            ],
+        ),
+        _ => estimate_sentence(texts, cost, NumberStyle::Amount),
+    }
 }
 
 fn estimator_name(texts: &Texts, report: &GeoReport) -> String {
