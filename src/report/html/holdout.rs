@@ -346,7 +346,10 @@ fn estimates(report: &HoldoutReport, texts: &Texts) -> Html {
         let cuped: Vec<_> = comparisons_of(report, treatment)
             .filter_map(|comparison| comparison.cuped.as_ref().map(|cuped| (comparison, cuped)))
             .collect();
-        if !cuped.is_empty() {
+        if let (false, Some(covariate)) = (cuped.is_empty(), &parameters.covariate) {
+            content.push(paragraph(
+                &texts.fill("html.holdout.cuped.heading", &[("covariate", covariate)]),
+            ));
             let mut table = Table::new(
                 &[
                     texts.t("html.holdout.table.metric"),
