@@ -1,5 +1,5 @@
 //! report.html of every example, in English and Dutch, loaded in headless Chromium: the page
-//! renders without console messages, the rendered DOM holds the verdict and one SVG per
+//! renders without console messages, the rendered DOM contains the verdict and one SVG per
 //! chart, and a screenshot is saved under target/browser-screenshots/.
 //!
 //! Needs Debian's `chromium` package (`apt-get install -y chromium`); set LIFTLAB_CHROMIUM to
@@ -14,10 +14,10 @@ use liftlab::i18n::Lang;
 use liftlab::report::localize::verdict_headline;
 use liftlab::report::{GeoReport, HoldoutReport};
 
-/// Longest time one Chromium run may take before the test fails.
+/// Maximum time one Chromium run may take before the test fails.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The Chromium binary, or `None` when the test is skipped. Panics with install advice when
+/// Returns the Chromium binary, or `None` when the test is skipped. Panics with install advice when
 /// Chromium is missing and the test is not skipped.
 fn chromium() -> Option<PathBuf> {
     if std::env::var("LIFTLAB_SKIP_BROWSER").is_ok_and(|value| value == "1") {

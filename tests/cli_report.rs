@@ -27,7 +27,7 @@ fn example(path: &str) -> PathBuf {
         .join(path)
 }
 
-/// The geo example with chicago renamed to [`HOSTILE_GEO`] and a spend column: 1,000 a day
+/// Writes the geo example with chicago renamed to [`HOSTILE_GEO`] and a spend column: 1,000 a day
 /// in every geo, 2,000 in the treated geos during the test.
 fn write_panel_with_spend(path: &Path) {
     let text = std::fs::read_to_string(example("geolift-walkthrough/GeoLift_Test.csv"))
@@ -137,14 +137,18 @@ fn geo_page_with_spend_gives_iroas() {
         .interval
         .as_ref()
         .expect("interval");
-    assert!(incremental.lower < 0.0 && incremental.upper > 0.0);
+    assert!(incremental.lower < 0.0);
+    assert!(incremental.upper > 0.0);
     assert!(html.contains("zonder bovengrens"));
 
     // Numbers use the Dutch decimal comma.
     let lift = report.estimates.relative_lift.point.expect("lift");
-    let shown = texts.signed_percent(lift, 1);
-    assert!(shown.contains(','), "{shown}");
-    assert!(html.contains(&shown), "lift {shown} not on the page");
+    let lift_text = texts.signed_percent(lift, 1);
+    assert!(lift_text.contains(','), "{lift_text}");
+    assert!(
+        html.contains(&lift_text),
+        "lift {lift_text} not on the page"
+    );
     assert!(html.contains("<html lang=\"nl\">"));
     let headline = verdict_headline(&report.verdict, texts).to_lowercase();
     assert!(html.to_lowercase().contains(&headline), "{headline}");

@@ -7,7 +7,7 @@ use crate::i18n::Texts;
 use crate::report::localize::{verdict_headline, warning_message};
 use crate::report::schema::{Estimate, Interval, ToolInfo, Verdict, VerdictKind, Warning};
 
-/// How the numbers of an estimate are written.
+/// Number format of an estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberStyle {
     /// A fraction as a signed percentage with one decimal.
@@ -22,7 +22,7 @@ pub enum NumberStyle {
     Significant,
 }
 
-/// `value` written in `style`.
+/// Formats `value` in `style`.
 pub fn format_value(texts: &Texts, value: f64, style: NumberStyle) -> String {
     if !value.is_finite() {
         return texts.t("common.undefined").to_string();
@@ -36,7 +36,7 @@ pub fn format_value(texts: &Texts, value: f64, style: NumberStyle) -> String {
     }
 }
 
-/// `value` rounded to `digits` significant digits, with at most 8 decimals.
+/// Formats `value` rounded to `digits` significant digits, with at most 8 decimals.
 pub fn significant(texts: &Texts, value: f64, digits: i32) -> String {
     if value == 0.0 {
         return texts.number(0.0, 0);
@@ -55,7 +55,7 @@ fn with_sign(value: f64, text: String) -> String {
     }
 }
 
-/// The confidence level as a label, e.g. "90% CI" or "90%-BI".
+/// Formats the confidence level as a label, e.g. "90% CI" or "90%-BI".
 pub fn level_label(texts: &Texts, level: f64) -> String {
     texts.fill(
         "html.interval.level",
@@ -71,7 +71,7 @@ fn level_decimals(level: f64) -> usize {
     }
 }
 
-/// An interval's ends, e.g. "-3.4% to +18.0%".
+/// Formats an interval's ends, e.g. "-3.4% to +18.0%".
 pub fn interval_range(texts: &Texts, interval: &Interval, style: NumberStyle) -> String {
     texts.fill(
         "html.interval.range",
@@ -82,7 +82,7 @@ pub fn interval_range(texts: &Texts, interval: &Interval, style: NumberStyle) ->
     )
 }
 
-/// The point of an estimate, or "undefined" when it has none.
+/// Formats the point of an estimate, or "undefined" when it has none.
 pub fn point_text(texts: &Texts, estimate: &Estimate, style: NumberStyle) -> String {
     match estimate.point {
         Some(point) => format_value(texts, point, style),
@@ -90,7 +90,7 @@ pub fn point_text(texts: &Texts, estimate: &Estimate, style: NumberStyle) -> Str
     }
 }
 
-/// The primary interval's ends, or why there is none.
+/// Formats the primary interval's ends, or why there is none.
 pub fn interval_text(texts: &Texts, estimate: &Estimate, style: NumberStyle) -> String {
     match (&estimate.interval, &estimate.interval_note) {
         (Some(interval), _) => interval_range(texts, interval, style),
@@ -99,7 +99,7 @@ pub fn interval_text(texts: &Texts, estimate: &Estimate, style: NumberStyle) -> 
     }
 }
 
-/// "+5.4% (90% CI -3.4% to +18.0%)", or "undefined: reason".
+/// Formats an estimate as "+5.4% (90% CI -3.4% to +18.0%)", or "undefined: reason".
 pub fn estimate_sentence(texts: &Texts, estimate: &Estimate, style: NumberStyle) -> String {
     let Some(point) = estimate.point else {
         return match &estimate.undefined_reason {
@@ -121,7 +121,7 @@ pub fn estimate_sentence(texts: &Texts, estimate: &Estimate, style: NumberStyle)
     }
 }
 
-/// Cells of an estimate's row: point, primary interval, and its method.
+/// Renders the cells of an estimate's row: point, primary interval, and its method.
 pub fn estimate_cells(texts: &Texts, estimate: &Estimate, style: NumberStyle) -> [Html; 3] {
     let point = match (&estimate.point, &estimate.undefined_reason) {
         (None, Some(reason)) => Html::raw(format!(
@@ -142,7 +142,7 @@ pub fn estimate_cells(texts: &Texts, estimate: &Estimate, style: NumberStyle) ->
     ]
 }
 
-/// A readable name of an interval method code such as `placebo_path_bootstrap_bca`.
+/// Returns a readable name of an interval method code such as `placebo_path_bootstrap_bca`.
 pub fn method_name(texts: &Texts, method: &str) -> String {
     match method {
         "tbr_analytic_t" => return texts.t("html.method.tbr_analytic_t").to_string(),
@@ -172,7 +172,7 @@ pub fn method_name(texts: &Texts, method: &str) -> String {
     )
 }
 
-/// The CSS class of a verdict's colour.
+/// Returns the CSS class of a verdict's colour.
 pub fn verdict_class(kind: VerdictKind) -> &'static str {
     match kind {
         VerdictKind::Positive => "verdict verdict-positive",
@@ -181,7 +181,7 @@ pub fn verdict_class(kind: VerdictKind) -> &'static str {
     }
 }
 
-/// The verdict's headline in its colour.
+/// Renders the verdict's headline in its colour.
 pub fn verdict_label(texts: &Texts, verdict: &Verdict) -> Html {
     let mut label = Html::new();
     label.push_wrapped(
@@ -192,7 +192,7 @@ pub fn verdict_label(texts: &Texts, verdict: &Verdict) -> Html {
     label
 }
 
-/// Warnings as a list, each with what to do about it; a short all-clear line when empty.
+/// Renders the warnings as a list, each with what to do about it; a short all-clear line when empty.
 pub fn warnings_list(texts: &Texts, warnings: &[Warning]) -> Html {
     if warnings.is_empty() {
         let mut none = Html::new();
@@ -213,7 +213,7 @@ pub fn warnings_list(texts: &Texts, warnings: &[Warning]) -> Html {
     Html::raw(markup)
 }
 
-/// What to do about the warning with `code`.
+/// Returns what to do about the warning with `code`.
 pub fn warning_action<'a>(texts: &'a Texts, code: &str) -> &'a str {
     match code {
         "few_placebo_paths" => texts.t("html.action.few_placebo_paths"),
@@ -237,7 +237,7 @@ pub fn warning_action<'a>(texts: &'a Texts, code: &str) -> &'a str {
     }
 }
 
-/// `text` with its first letter in upper case.
+/// Returns `text` with its first letter in upper case.
 pub fn capitalise(text: &str) -> String {
     let mut characters = text.chars();
     match characters.next() {
@@ -246,7 +246,7 @@ pub fn capitalise(text: &str) -> String {
     }
 }
 
-/// The input files with their row counts and SHA-256 hashes.
+/// Renders the input files with their row counts and SHA-256 hashes.
 pub fn inputs_table(texts: &Texts, inputs: &[InputFile]) -> Html {
     let mut table = Table::new(
         &[
@@ -271,7 +271,7 @@ pub fn inputs_table(texts: &Texts, inputs: &[InputFile]) -> Html {
     markup
 }
 
-/// The footer: tool name, version, report schema and how to render the page again.
+/// Renders the footer: tool name, version, report schema and how to render the page again.
 pub fn footer(texts: &Texts, tool: &ToolInfo, schema_version: &str) -> Html {
     Html::raw(format!(
         "<footer><p>{}</p><p>{}</p></footer>",
@@ -287,7 +287,7 @@ pub fn footer(texts: &Texts, tool: &ToolInfo, schema_version: &str) -> Html {
     ))
 }
 
-/// Yes or no in the page's language.
+/// Returns yes or no in the page's language.
 pub fn yes_no(texts: &Texts, value: bool) -> &str {
     if value {
         texts.t("html.yes")

@@ -167,7 +167,7 @@ fn answer_details(report: &GeoReport, texts: &Texts, kpi: &str) -> Html {
 
 /// The cost per incremental KPI with its interval. When the primary interval of the
 /// incremental KPI includes zero, the cost has no upper limit, and the interval that the
-/// report gives instead comes from another method, so the sentence says so.
+/// report gives instead comes from another method, so the sentence states the missing limit instead.
 fn cost_sentence(texts: &Texts, cost: &Estimate, incremental: &Estimate, kpi: &str) -> String {
     let method = |estimate: &Estimate| {
         estimate
@@ -206,7 +206,7 @@ fn method(report: &GeoReport, texts: &Texts) -> Html {
     let inference = &report.inference;
     let mut content = Html::new();
 
-    let how = match (parameters.estimator.as_str(), parameters.intercept) {
+    let description = match (parameters.estimator.as_str(), parameters.intercept) {
         ("synth", true) => texts.t("html.geo.method.synth"),
         ("synth", false) => texts.t("html.geo.method.synth_no_intercept"),
         ("tbr", _) => texts.t("html.geo.method.tbr"),
@@ -214,7 +214,7 @@ fn method(report: &GeoReport, texts: &Texts) -> Html {
         _ => "",
     };
     content.push(paragraph(&format!(
-        "{}. {how}",
+        "{}. {description}",
         estimator_name(texts, report)
     )));
     let pre_start = parameters.pre_start.as_deref().unwrap_or(&data.first_date);
@@ -331,7 +331,7 @@ fn estimates(report: &GeoReport, texts: &Texts, kpi: &str) -> Html {
     }
     let mut content = table.render();
 
-    // Every interval method side by side, so a reviewer sees how much the choice matters.
+    // Every interval method side by side, so a reviewer can judge how much the choice matters.
     content.push_element("h3", texts.t("html.geo.intervals_by_method"));
     let mut by_method = Table::new(
         &[
@@ -573,7 +573,7 @@ fn parameters(report: &GeoReport, texts: &Texts) -> Html {
     content
 }
 
-/// The `--bootstrap` value that selects the bootstrap named `scheme` in the report.
+/// Returns the `--bootstrap` value that selects the bootstrap named `scheme` in the report.
 fn bootstrap_flag(scheme: &str) -> &str {
     match scheme {
         "placebo_path" => "placebo-path",

@@ -89,7 +89,7 @@ pub fn render_holdout_html(
     page.finish()
 }
 
-/// The answer's tone and headline: the shared verdict when every comparison has the same
+/// Returns the answer's tone and headline: the shared verdict when every comparison has the same
 /// one, otherwise the count of each.
 fn headline(report: &HoldoutReport, texts: &Texts) -> (Tone, String) {
     let count = |kind: VerdictKind| {
@@ -260,7 +260,7 @@ fn method(report: &HoldoutReport, texts: &Texts) -> Html {
     content
 }
 
-/// A point with its interval under it, in one cell.
+/// Renders a point with its interval under it, in one cell.
 fn point_and_interval(texts: &Texts, estimate: &Estimate, style: NumberStyle) -> Html {
     let point = point_text(texts, estimate, style);
     let interval = interval_text(texts, estimate, style);

@@ -23,7 +23,7 @@ impl Html {
         Html(escape(text))
     }
 
-    /// An empty fragment.
+    /// Creates an empty fragment.
     pub fn new() -> Self {
         Html(String::new())
     }
@@ -102,7 +102,7 @@ pub struct Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    /// A page titled `title`, with `subtitle` (e.g. the kind of report) under it.
+    /// Starts a page titled `title`, with `subtitle` (e.g. the kind of report) under it.
     pub fn new(texts: &'a Texts, title: &str, subtitle: &str) -> Self {
         let mut header = Html::new();
         header.push_element("h1", title);
@@ -117,7 +117,7 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// The texts of the page's language.
+    /// Returns the texts of the page's language.
     pub fn texts(&self) -> &'a Texts {
         self.texts
     }
@@ -152,7 +152,7 @@ impl<'a> Page<'a> {
         self.footer = footer;
     }
 
-    /// The finished document.
+    /// Returns the finished document.
     pub fn finish(self) -> String {
         let texts = self.texts;
         let mut contents = Html::new();
@@ -197,7 +197,7 @@ pub struct Table {
 }
 
 impl Table {
-    /// A table with these column headers; `numeric[i]` right-aligns column `i`.
+    /// Creates a table with these column headers; `numeric[i]` right-aligns column `i`.
     pub fn new(headers: &[&str], numeric: &[bool]) -> Self {
         Table {
             headers: headers.iter().map(|header| header.to_string()).collect(),
@@ -253,7 +253,7 @@ impl Table {
     }
 }
 
-/// A list of terms and their descriptions, e.g. the parameters of a run.
+/// Renders a list of terms and their descriptions, e.g. the parameters of a run.
 pub fn definition_list(items: &[(String, Html)]) -> Html {
     let mut markup = String::from("<dl>");
     for (term, description) in items {
@@ -268,17 +268,17 @@ pub fn definition_list(items: &[(String, Html)]) -> Html {
     Html(markup)
 }
 
-/// A paragraph of plain text.
+/// Renders a paragraph of plain text.
 pub fn paragraph(text: &str) -> Html {
     Html(format!("<p>{}</p>", escape(text)))
 }
 
-/// A paragraph in the smaller, muted style of notes.
+/// Renders a paragraph in the smaller, muted style of notes.
 pub fn note(text: &str) -> Html {
     Html(format!("<p class=\"note\">{}</p>", escape(text)))
 }
 
-/// A chart as an inline SVG figure with an optional caption under it.
+/// Renders a chart as an inline SVG figure with an optional caption under it.
 ///
 /// `svg` is the text of an SVG file: the XML prolog, a doctype and comments before the root
 /// element are dropped, and so is the root's `xmlns` attribute, which HTML does not need.
@@ -292,7 +292,7 @@ pub fn figure(svg: &str, caption: Option<&str>) -> Html {
     Html(markup)
 }
 
-/// The SVG text from its root element on, without the SVG namespace attribute.
+/// Returns the SVG text from its root element on, without the SVG namespace attribute.
 pub fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     let root = &svg[start..];
@@ -302,7 +302,7 @@ pub fn inline_svg(svg: &str) -> String {
     format!("{open_tag}{}", rest.trim_end())
 }
 
-/// A `<code>` element, e.g. for file names and hashes.
+/// Renders a `<code>` element, e.g. for file names and hashes.
 pub fn code(text: &str) -> Html {
     Html(format!("<code>{}</code>", escape(text)))
 }
