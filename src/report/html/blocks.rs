@@ -306,7 +306,7 @@ mod tests {
         let texts = Lang::En.texts();
         assert_eq!(significant(texts, 0.005726, 4), "0.005726");
         assert_eq!(significant(texts, 6.149, 4), "6.149");
-        assert_eq!(significant(texts, 1234.5, 4), "1,235");
+        assert_eq!(significant(texts, 1234.6, 4), "1,235");
         assert_eq!(significant(Lang::Nl.texts(), 0.1062, 4), "0,1062");
     }
 
