@@ -27,12 +27,17 @@ fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("LIFTLAB_CHROMIUM") {
         return Some(PathBuf::from(path));
     }
-    let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-    if let Some(path) = candidates.iter().map(Path::new).find(|path| path.is_file()) {
-        return Some(path.to_path_buf());
+    let names = ["chromium", "chromium-browser"];
+    let path_dirs = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path_dirs)
+        .chain(std::iter::once(PathBuf::from("/usr/bin")))
+        .flat_map(|dir| names.map(|name| dir.join(name)))
+        .find(|path| path.is_file());
+    if found.is_some() {
+        return found;
     }
     panic!(
-        "Chromium not found at {candidates:?}. Install it with \
+        "Chromium not found: no {names:?} on PATH or in /usr/bin. Install it with \
          `apt-get update && apt-get install -y chromium` (Debian), point LIFTLAB_CHROMIUM at \
          a Chromium binary, or set LIFTLAB_SKIP_BROWSER=1 to skip this test"
     );
