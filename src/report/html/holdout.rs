@@ -178,18 +178,11 @@ fn answer_details(report: &HoldoutReport, texts: &Texts) -> Html {
     }
 
     let srm = &report.srm;
+    let p_relation = p_relation(texts, srm.p_value);
     let srm_text = if srm.mismatch {
-        let p = if srm.p_value < 0.001 {
-            texts.fill("html.holdout.p_below", &[("p", &texts.plain(0.001, 3))])
-        } else {
-            texts.plain(srm.p_value, 3)
-        };
-        texts.fill("html.holdout.answer.srm_mismatch", &[("p", &p)])
+        texts.fill("html.holdout.answer.srm_mismatch", &[("p", &p_relation)])
     } else {
-        texts.fill(
-            "html.holdout.answer.srm_ok",
-            &[("p", &texts.plain(srm.p_value, 3))],
-        )
+        texts.fill("html.holdout.answer.srm_ok", &[("p", &p_relation)])
     };
     details.push(paragraph(&srm_text));
     details.push(paragraph(texts.t("html.holdout.answer.verdict_rule")));
@@ -199,6 +192,15 @@ fn answer_details(report: &HoldoutReport, texts: &Texts) -> Html {
     money.push(paragraph(texts.t("html.holdout.answer.no_cost")));
     details.push_wrapped("div", "money", money);
     details
+}
+
+/// Formats a p-value with its relation: "= 0.904", or "< 0.001" for smaller values.
+fn p_relation(texts: &Texts, p: f64) -> String {
+    if p < 0.001 {
+        texts.fill("html.holdout.p_below", &[("p", &texts.plain(0.001, 3))])
+    } else {
+        format!("= {}", texts.plain(p, 3))
+    }
 }
 
 fn total_text(texts: &Texts, estimate: &Estimate) -> String {
@@ -472,7 +474,7 @@ fn diagnostics(report: &HoldoutReport, texts: &Texts) -> Html {
         &[
             ("chi_square", &texts.plain(srm.chi_square, 2)),
             ("df", &texts.plain(srm.degrees_of_freedom, 0)),
-            ("p", &texts.plain(srm.p_value, 3)),
+            ("p", &p_relation(texts, srm.p_value)),
         ],
     )));
 

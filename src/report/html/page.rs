@@ -79,6 +79,8 @@ pub enum Tone {
     Positive,
     Negative,
     Inconclusive,
+    /// For pages without a verdict, such as a test design.
+    Neutral,
 }
 
 impl Tone {
@@ -87,6 +89,7 @@ impl Tone {
             Tone::Positive => "tone-positive",
             Tone::Negative => "tone-negative",
             Tone::Inconclusive => "tone-inconclusive",
+            Tone::Neutral => "tone-neutral",
         }
     }
 }
@@ -334,6 +337,8 @@ nav a { color: var(--accent); }
 .tone-negative { border-left-color: var(--negative); background: #fcf5f5; }
 .tone-negative .headline { color: var(--negative); }
 .tone-inconclusive .headline { color: var(--inconclusive); }
+.tone-neutral { border-left-color: var(--accent); background: #f6f8fb; }
+.tone-neutral .headline { color: var(--accent); }
 .verdict { font-weight: 600; white-space: nowrap; }
 .verdict-positive { color: var(--positive); }
 .verdict-negative { color: var(--negative); }
