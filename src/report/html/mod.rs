@@ -70,8 +70,8 @@ pub fn read_svg_charts(paths: &[PathBuf]) -> Result<Vec<InlineChart>, HtmlError>
     Ok(charts)
 }
 
-/// Writes the charts of a geo report and its `report.html` into `dir`; returns every path
-/// written. Meant for the staging folder of [`super::write_report_dir`].
+/// Writes the charts of a geo report and its `report.html` into `dir`, and returns every
+/// path written. Meant for the staging folder of [`super::write_report_dir`].
 pub fn write_geo_files(
     report: &GeoReport,
     texts: &Texts,
@@ -109,7 +109,7 @@ pub fn write_page(dir: &Path, html: &str) -> Result<PathBuf, HtmlError> {
     Ok(path)
 }
 
-/// The answer block's tone of a verdict.
+/// Returns the answer block's tone for a verdict.
 pub fn tone_of(kind: VerdictKind) -> Tone {
     match kind {
         VerdictKind::Positive => Tone::Positive,
