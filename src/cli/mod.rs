@@ -150,7 +150,7 @@ fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
     let panel = liftlab::data::read_panel(&spec).map_err(Failure::input)?;
     let progress = progress::BarProgress::new(context.quiet);
     let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
-    write_geo(&report, &args.out, context.lang)?;
+    write_geo(&report, &args.out, context)?;
     println!("{}", geo_summary(&report, context.lang.texts()));
     println!();
     println!(
@@ -158,7 +158,7 @@ fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
         context
             .lang
             .texts()
-            .fill("common.report_written", &[("dir", &args.out.display())])
+            .fill("html.cli.report_written", &[("dir", &args.out.display())])
     );
     Ok(())
 }
@@ -207,7 +207,7 @@ fn analyze_holdout(args: &HoldoutArgs, context: Context) -> Result<(), Failure> 
     let report = liftlab::holdout::analyze(&table, &table.file, parameters, &config, &progress)
         .map_err(Failure::input)?;
     write_report_dir(&report, &args.out, |staging| {
-        report::holdout_charts::write_holdout_charts(&report, staging, context.lang)
+        report::html::write_holdout_files(&report, context.lang.texts(), staging)
             .map_err(|error| error.to_string())
     })
     .map_err(Failure::other)?;
@@ -219,14 +219,15 @@ fn analyze_holdout(args: &HoldoutArgs, context: Context) -> Result<(), Failure> 
         context
             .lang
             .texts()
-            .fill("common.report_written", &[("dir", &args.out.display())])
+            .fill("html.cli.report_written", &[("dir", &args.out.display())])
     );
     Ok(())
 }
 
-fn write_geo(report: &GeoReport, out: &Path, lang: Lang) -> Result<(), Failure> {
+fn write_geo(report: &GeoReport, out: &Path, context: Context) -> Result<(), Failure> {
     write_report_dir(report, out, |staging| {
-        report::charts::write_geo_charts(report, staging, lang).map_err(|error| error.to_string())
+        report::html::write_geo_files(report, context.lang.texts(), staging)
+            .map_err(|error| error.to_string())
     })
     .map_err(Failure::other)?;
     Ok(())
