@@ -44,7 +44,7 @@ fn report_records_seed_and_input_hash() {
     run_example("2", dir.path());
     let text = std::fs::read_to_string(dir.path().join("report.json")).expect("report");
     let report: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(report["schema_version"], "1.0.0");
+    assert_eq!(report["schema_version"], "1.1.0");
     assert_eq!(report["parameters"]["seed"], 1);
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),

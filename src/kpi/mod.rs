@@ -1,1 +1,23 @@
 //! Business KPIs per channel, with platform-attributed credit replaced by measured lift.
+//!
+//! [`funnel`] reads the channel funnel, [`formulas`] computes the ten KPIs per row and in
+//! total, [`lift`] links lift reports to channels, [`adjust`] carries each report's bootstrap
+//! draws through the attribution-adjusted KPIs, [`verdict`] words the conclusions,
+//! [`analysis`] puts them together into [`KpisReport`], and [`calibration`], [`charts`] and
+//! [`summary`] write it out for marketing-mix models, as pictures and as a terminal table.
+
+pub mod adjust;
+pub mod analysis;
+pub mod calibration;
+pub mod charts;
+pub mod formulas;
+pub mod funnel;
+pub mod lift;
+pub mod schema;
+pub mod summary;
+pub mod verdict;
+
+pub use analysis::analyze;
+pub use funnel::{Column, Funnel, FunnelError, FunnelRow, read_funnel};
+pub use lift::{LiftError, LinkSpec, load_lift};
+pub use schema::*;

@@ -1568,6 +1568,7 @@ mod tests {
                 kind: VerdictKind::Inconclusive,
                 reason: "The interval of the lift contains zero.".to_string(),
             },
+            absolute_lift_draws: Vec::new(),
         }
     }
 
