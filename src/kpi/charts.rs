@@ -113,6 +113,7 @@ struct Group {
 fn draw_groups<DB: DrawingBackend>(
     groups: &[Group],
     body: &DrawingArea<DB, Shift>,
+    x_description: &str,
     y_description: &str,
     unit: &str,
     texts: &Texts,
@@ -142,7 +143,7 @@ fn draw_groups<DB: DrawingBackend>(
         range: -0.5..(count - 0.5),
         ticks: Vec::new(),
         format: TickFormat::Number(0),
-        description: texts.t("kpis.chart.channel_axis").to_string(),
+        description: x_description.to_string(),
     };
     let mut chart = draw_axes(body, &x_axis, &y_axis, path)?;
     let clamp = |value: Option<Option<f64>>, fallback: f64| match value {
@@ -210,14 +211,13 @@ fn draw_groups<DB: DrawingBackend>(
                     )))
                     .map_err(|error| render_error(path, error))?;
             }
+            // The label sits right of the bar at its top, clear of the interval whisker.
+            let side_style = text_style(TICK_LABEL_SIZE - 2.0, TEXT_COLOR)
+                .pos(Pos::new(HPos::Left, VPos::Center));
             chart
                 .draw_series(std::iter::once(
-                    EmptyElement::at((x + 0.18, upper.max(bar.point).max(0.0)))
-                        + Text::new(
-                            format_value(bar.point, unit, texts),
-                            (0, -4),
-                            value_style.clone(),
-                        ),
+                    EmptyElement::at((x + 0.34, bar.point))
+                        + Text::new(format_value(bar.point, unit, texts), (4, 0), side_style),
                 ))
                 .map_err(|error| render_error(path, error))?;
         }
@@ -306,6 +306,7 @@ fn draw_roas<DB: DrawingBackend>(
     draw_groups(
         &groups,
         &body,
+        texts.t("kpis.chart.channel_axis"),
         texts.t("kpis.chart.roas_axis"),
         unit,
         texts,
@@ -376,6 +377,7 @@ fn draw_cac_ltv<DB: DrawingBackend>(
     draw_groups(
         &groups,
         &body,
+        texts.t("kpis.chart.channel_axis"),
         texts.t("kpis.chart.cac_axis"),
         unit,
         texts,
@@ -479,6 +481,7 @@ fn draw_funnel<DB: DrawingBackend>(
     draw_groups(
         &groups,
         &body,
+        texts.t("kpis.chart.step_axis"),
         texts.t("kpis.chart.funnel_axis"),
         "fraction",
         texts,

@@ -300,17 +300,41 @@ pub fn read_funnel(path: &Path) -> Result<Funnel, FunnelError> {
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
     let lines = LineIndex::new(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
+    // The csv crate places a record after comment or blank lines at the start of those lines,
+    // so the record's own line is the first line from there that holds data.
+    let skipped: Vec<bool> = bytes
+        .split(|byte| *byte == b'\n')
+        .map(|line| {
+            let text = line.trim_ascii();
+            text.is_empty() || text.starts_with(b"#")
+        })
+        .collect();
+    let data_line = |offset: u64| -> u64 {
+        let mut line = lines.line(offset);
+        while skipped.get(line as usize - 1) == Some(&true) {
+            line += 1;
+        }
+        line
+    };
     let csv_error = |error: csv::Error| FunnelError::Csv {
         path: path.to_path_buf(),
         line: error
             .position()
-            .map_or(0, |position| lines.line(position.byte())),
-        message: error.to_string(),
+            .map_or(0, |position| data_line(position.byte())),
+        message: match error.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!(
+                "the row has {len} fields but the header has {expected_len}; numbers must use a \
+                 decimal point, and text with a comma in it must be quoted"
+            ),
+            _ => error.to_string(),
+        },
     };
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(bytes.as_slice());
 
     // Header: known columns by position, unknown names kept for a warning.
     let headers = reader.headers().map_err(csv_error)?.clone();
@@ -366,7 +390,7 @@ pub fn read_funnel(path: &Path) -> Result<Funnel, FunnelError> {
     while reader.read_record(&mut record).map_err(csv_error)? {
         let line = record
             .position()
-            .map_or(0, |position| lines.line(position.byte()));
+            .map_or(0, |position| data_line(position.byte()));
         let row = parse_row(path, line, &record, &positions)?;
         if let Some(first) = rows
             .iter()
@@ -552,6 +576,10 @@ mod tests {
         assert_eq!(funnel.rows[0].value(Column::Leads), None);
         assert_eq!(funnel.rows[1].line, 5);
         assert_eq!(funnel.rows[1].value(Column::Leads), Some(5.0));
+        let message = read("# a\nchannel,spend\n# b\n\nmeta,x\n")
+            .expect_err("bad number")
+            .to_string();
+        assert!(message.contains("line 5"), "{message}");
     }
 
     #[test]
