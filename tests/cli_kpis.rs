@@ -15,7 +15,7 @@ fn example(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// The geo report of the walkthrough, analysed once for all tests of this file.
+/// Analyses the walkthrough once for all tests of this file and returns its report's path.
 fn geo_report() -> PathBuf {
     static REPORT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_, path) = REPORT.get_or_init(|| {
@@ -433,4 +433,22 @@ fn same_input_gives_identical_files() {
         let second = std::fs::read(two.join(file)).expect("second");
         assert!(first == second, "{file} differs");
     }
+}
+
+#[test]
+fn lift_without_attributed_column_rejected() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let funnel = write_funnel(dir.path(), "channel,spend\nmeta,100\n");
+    liftlab()
+        .args(["kpis", "--funnel"])
+        .arg(&funnel)
+        .arg("--lift")
+        .arg(format!("meta={}", geo_report().display()))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "has no `attributed_conversions` column",
+        ));
 }

@@ -12,10 +12,10 @@ fn sorted(values: &[f64]) -> Vec<f64> {
     sorted
 }
 
-fn assert_close(found: f64, expected: f64, what: &str) {
+fn assert_close(found: f64, expected: f64, quantity: &str) {
     assert!(
         (found - expected).abs() <= 1e-9 * expected.abs().max(1.0),
-        "{what}: {found} vs {expected}"
+        "{quantity}: {found} vs {expected}"
     );
 }
 

@@ -5,8 +5,8 @@
 //! period. Each adjusted KPI is either linear in the factor (incremental revenue, iROAS,
 //! incremental POAS, adjusted LTV:CAC) or a cost that divides by it (incremental CPA and CAC,
 //! adjusted CPL-Q). A cost has no finite value on a draw whose factor is zero or negative,
-//! because the channel then added no customers; such draws sort above every finite cost, so
-//! that the interval's upper end is unbounded once they reach its quantile. The interval of
+//! because the channel then added no customers. Such draws sort above every finite cost, so
+//! the interval's upper end is unbounded once they reach its quantile. The interval of
 //! a KPI is the percentile interval of its draws at the lift report's level.
 
 use super::formulas::{Figures, Quantity, cac};
@@ -75,7 +75,7 @@ enum Shape {
 }
 
 /// Returns the percentile interval at `level` of `finite` values together with
-/// `without_value` values that sort above all of them; an end that falls among those is
+/// `without_value` values that sort above all of them. An end that falls among those is
 /// `None` (unbounded). Quantiles interpolate linearly between order statistics (type 7).
 pub fn draws_interval(
     mut finite: Vec<f64>,
@@ -186,7 +186,7 @@ fn or_needs_column(quantity: &Option<Quantity>, name: &str) -> Quantity {
     })
 }
 
-/// The attribution-adjusted KPIs of a row of a channel with measured lift.
+/// Computes the attribution-adjusted KPIs of a row of a channel with measured lift.
 ///
 /// The columns a KPI needs are named in `needs_column` reasons when the funnel lacks them.
 pub fn adjusted_kpis(figures: &Figures, factors: &ChannelFactors) -> Vec<KpiValue> {

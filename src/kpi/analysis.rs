@@ -26,6 +26,18 @@ pub enum KpisError {
         path: String,
         known: String,
     },
+    #[error(
+        "--lift {channel}=…: the funnel {path} has no `{column}` column, and the incrementality \
+         factor divides the measured {outcome} by it; add the column (what the platform credits \
+         itself with over the period){hint}"
+    )]
+    NeedsAttributed {
+        channel: String,
+        path: String,
+        column: &'static str,
+        outcome: &'static str,
+        hint: &'static str,
+    },
     #[error("--lift: channel `{channel}` is linked twice; expected one lift report per channel")]
     DuplicateLink { channel: String },
     #[error(
@@ -240,6 +252,33 @@ fn channel_lift(
     let factor_of = |outcome: &OutcomeDraws, attributed: &Quantity, name: &str| {
         Factor::new(outcome.point, &outcome.draws, scale, attributed, name)
     };
+    let required = [
+        (
+            measure.conversions.is_some(),
+            &totals.attributed_conversions,
+            "attributed_conversions",
+            "conversions",
+            "",
+        ),
+        (
+            measure.revenue.is_some(),
+            &totals.attributed_revenue,
+            "attributed_revenue",
+            "revenue",
+            ", or leave revenue out of the link",
+        ),
+    ];
+    for (measured, attributed, column, outcome, hint) in required {
+        if measured && attributed.is_none() {
+            return Err(KpisError::NeedsAttributed {
+                channel: channel.clone(),
+                path: funnel.file.path.clone(),
+                column,
+                outcome,
+                hint,
+            });
+        }
+    }
     let attributed_conversions = needs(&totals.attributed_conversions, "attributed_conversions");
     let attributed_revenue = needs(&totals.attributed_revenue, "attributed_revenue");
     let conversions = measure

@@ -93,7 +93,7 @@ pub struct CalibrationExport {
     pub robyn: Vec<RobynRow>,
     pub pymc_marketing: Vec<PymcRow>,
     pub meridian: Vec<MeridianRow>,
-    /// How each channel's rows were built, in English.
+    /// Notes on the rows of each channel, in English.
     pub notes: Vec<String>,
 }
 
@@ -125,7 +125,7 @@ fn mean_and_sd(values: &[f64]) -> (f64, f64) {
 /// Returns `(mu, sigma)` of the LogNormal with mean `mean > 0` and standard deviation `sd`:
 /// `sigma² = ln(1 + sd² ÷ mean²)`, `mu = ln(mean) − sigma² ÷ 2`.
 pub fn lognormal_from_moments(mean: f64, sd: f64) -> Option<(f64, f64)> {
-    if !(mean > 0.0) || !sd.is_finite() {
+    if mean.is_nan() || mean <= 0.0 || !sd.is_finite() {
         return None;
     }
     let sigma_squared = (1.0 + (sd / mean).powi(2)).ln();

@@ -243,7 +243,7 @@ fn level_of(report: &KpisReport) -> String {
         .map_or_else(String::new, |level| format!("{:.0}%", level * 100.0))
 }
 
-/// The platform's ROAS of a row: attributed revenue ÷ spend, or revenue ÷ spend without it.
+/// Returns the platform's ROAS of a row: attributed revenue ÷ spend, or revenue ÷ spend without it.
 fn reported(row: &RowKpis) -> Option<&KpiValue> {
     find_kpi(&row.kpis, "reported_roas").or_else(|| find_kpi(&row.kpis, "roas"))
 }

@@ -25,7 +25,7 @@ impl Quantity {
         })
     }
 
-    /// The number, if defined.
+    /// Returns the number, if defined.
     pub fn value(&self) -> Option<f64> {
         match self {
             Quantity::Value(value) => Some(*value),
@@ -61,7 +61,7 @@ impl Quantity {
         self.times(&Quantity::Value(factor))
     }
 
-    /// A KPI value with this quantity as its point.
+    /// Converts the quantity into a KPI value with it as the point.
     pub fn into_kpi(self, kpi: &str, unit: &str) -> KpiValue {
         let (point, undefined) = match self {
             Quantity::Value(value) => (Some(value), None),
@@ -144,7 +144,7 @@ fn lifetime(row: &FunnelRow, funnel: &Funnel) -> Option<Quantity> {
     }
 }
 
-/// The figures of one row.
+/// Collects the figures of one row.
 pub fn row_figures(row: &FunnelRow, funnel: &Funnel) -> Figures {
     let get = |column| cell(row, funnel, column);
     let margin = get(Column::GrossMargin);
@@ -189,8 +189,8 @@ fn sum(figures: &[Figures], pick: impl Fn(&Figures) -> Option<&Quantity>) -> Opt
     add_up(figures.iter().map(pick))
 }
 
-/// Adds quantities; `None` when one is `None` (a column is absent), undefined when one is
-/// undefined, with the lines of every missing cell of the first reason's column.
+/// Adds quantities. Returns `None` when one is `None` (a column is absent), and undefined when
+/// one is undefined, with the lines of every missing cell of the first reason's column.
 fn add_up<'a>(items: impl Iterator<Item = Option<&'a Quantity>>) -> Option<Quantity> {
     let mut total = 0.0;
     let mut missing: Option<Undefined> = None;
@@ -212,7 +212,7 @@ fn add_up<'a>(items: impl Iterator<Item = Option<&'a Quantity>>) -> Option<Quant
     })
 }
 
-/// The figures of the total: sums of the additive figures, and averages weighted by the
+/// Builds the figures of the total: sums of the additive figures, and averages weighted by the
 /// customers or visitors they describe.
 pub fn total_figures(rows: &[Figures]) -> Figures {
     let revenue = sum(rows, |f| f.revenue.as_ref());
@@ -422,7 +422,7 @@ pub fn cac(figures: &Figures) -> Option<Quantity> {
     Some(figures.spend.over(figures.customers.as_ref()?, "customers"))
 }
 
-/// The KPIs of `figures` that the funnel's columns allow, in the documented order.
+/// Computes the KPIs of `figures` that the funnel's columns allow, in the documented order.
 pub fn kpis(figures: &Figures) -> Vec<KpiValue> {
     DEFINITIONS
         .iter()
@@ -433,7 +433,7 @@ pub fn kpis(figures: &Figures) -> Vec<KpiValue> {
         .collect()
 }
 
-/// The KPIs that the funnel's columns do not allow, with the columns that would enable them.
+/// Lists the KPIs that the funnel's columns do not allow, with the columns that would enable them.
 /// `lifetime_years` also counts as present when `churn_rate` is.
 pub fn left_out(funnel: &Funnel) -> Vec<LeftOut> {
     let present = |column: &Column| {

@@ -2,7 +2,7 @@
 //! cluster, read and checked with errors that name the file, line, column and value.
 //!
 //! Only `channel` and `spend` are required. Lines that start with `#` are comments, so a file
-//! can say where its figures come from. Empty cells of optional columns are kept as missing
+//! can record where its figures come from. Empty cells of optional columns are kept as missing
 //! for that row: the KPIs that need them are undefined on that row and in the totals.
 
 use std::collections::BTreeSet;
@@ -43,7 +43,7 @@ pub enum Column {
     ChurnRate,
 }
 
-/// What a numeric column accepts.
+/// Accepted range of a numeric column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Domain {
     /// Zero or more.
@@ -84,7 +84,7 @@ impl Column {
         Column::ChurnRate,
     ];
 
-    /// The header name.
+    /// Returns the header name.
     pub fn name(self) -> &'static str {
         match self {
             Column::Channel => "channel",
@@ -119,7 +119,7 @@ impl Column {
         Column::ALL.into_iter().find(|column| column.name() == name)
     }
 
-    /// The accepted values of a numeric column; `None` for text and date columns.
+    /// Returns the accepted range of a numeric column, or `None` for text and date columns.
     fn domain(self) -> Option<Domain> {
         match self {
             Column::Channel | Column::IntentCluster | Column::PeriodStart | Column::PeriodEnd => {
@@ -150,7 +150,7 @@ pub struct FunnelRow {
 }
 
 impl FunnelRow {
-    /// The value of a numeric column on this row.
+    /// Returns the value of a numeric column on this row.
     pub fn value(&self, column: Column) -> Option<f64> {
         let index = Column::ALL.iter().position(|c| *c == column)?;
         self.values[index]
@@ -161,7 +161,7 @@ impl FunnelRow {
         self.period.map(|(start, end)| (end - start).num_days() + 1)
     }
 
-    /// The row's label: `channel` or `channel / intent_cluster`.
+    /// Returns the row's label: `channel` or `channel / intent_cluster`.
     pub fn label(&self) -> String {
         match &self.intent_cluster {
             Some(cluster) => format!("{} / {cluster}", self.channel),
@@ -207,7 +207,7 @@ pub struct Funnel {
 }
 
 impl Funnel {
-    /// Whether the header has `column`.
+    /// Returns whether the header has `column`.
     pub fn has(&self, column: Column) -> bool {
         self.columns.contains(&column)
     }
@@ -301,7 +301,7 @@ pub fn read_funnel(path: &Path) -> Result<Funnel, FunnelError> {
     let bytes = std::fs::read(path).map_err(io_error)?;
     let lines = LineIndex::new(&bytes);
     // The csv crate places a record after comment or blank lines at the start of those lines,
-    // so the record's own line is the first line from there that holds data.
+    // so the record's own line is the first line from there that contains data.
     let skipped: Vec<bool> = bytes
         .split(|byte| *byte == b'\n')
         .map(|line| {

@@ -23,7 +23,7 @@ use crate::report::{GeoReport, HoldoutReport};
 pub struct LinkSpec {
     pub channel: String,
     pub path: PathBuf,
-    /// What a geo report's KPI counts.
+    /// Quantity that a geo report's KPI counts.
     pub geo_kpi: GeoKpi,
     pub treatment: Option<String>,
     pub conversions_metric: Option<String>,
@@ -32,7 +32,7 @@ pub struct LinkSpec {
     pub days: Option<i64>,
 }
 
-/// What a geo report's KPI counts.
+/// Quantity that a geo report's KPI counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GeoKpi {
     Conversions,
@@ -71,12 +71,12 @@ pub enum LiftError {
 impl FromStr for LinkSpec {
     type Err = LiftError;
 
-    fn from_str(given: &str) -> Result<Self, Self::Err> {
+    fn from_str(argument: &str) -> Result<Self, Self::Err> {
         let invalid = |problem: String| LiftError::InvalidLink {
-            given: given.to_string(),
+            given: argument.to_string(),
             problem,
         };
-        let mut parts = given.split(',');
+        let mut parts = argument.split(',');
         let first = parts.next().unwrap_or_default();
         let Some((channel, path)) = first.split_once('=') else {
             return Err(invalid(
@@ -156,7 +156,8 @@ pub struct OutcomeDraws {
     pub source: String,
 }
 
-/// What a lift report says about its channel, before scaling to the funnel period.
+/// Incremental outcomes that a lift report measures for its channel, before scaling to the
+/// funnel period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiftMeasure {
     pub channel: String,

@@ -1,10 +1,11 @@
 //! Business KPIs per channel, with platform-attributed credit replaced by measured lift.
 //!
-//! [`funnel`] reads the channel funnel, [`formulas`] computes the ten KPIs per row and in
-//! total, [`lift`] links lift reports to channels, [`adjust`] carries each report's bootstrap
-//! draws through the attribution-adjusted KPIs, [`verdict`] words the conclusions,
-//! [`analysis`] puts them together into [`KpisReport`], and [`calibration`], [`charts`] and
-//! [`summary`] write it out for marketing-mix models, as pictures and as a terminal table.
+//! [`funnel`] reads the channel funnel and [`formulas`] computes the ten KPIs per row and in
+//! total. [`lift`] links lift reports to channels, and [`adjust`] carries each report's
+//! bootstrap draws through the attribution-adjusted KPIs. [`verdict`] words the conclusions,
+//! and [`analysis`] puts everything together into [`KpisReport`]. [`calibration`], [`charts`]
+//! and [`summary`] write the result out for marketing-mix models, as pictures and as a
+//! terminal table.
 
 pub mod adjust;
 pub mod analysis;

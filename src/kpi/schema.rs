@@ -26,7 +26,7 @@ pub struct KpiInterval {
     pub method: String,
 }
 
-/// Why a KPI has no value.
+/// Reason a KPI has no value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Undefined {
     /// Stable code: `zero_denominator`, `missing_value`, `not_positive`, listed in docs/kpis.md.
@@ -133,7 +133,7 @@ pub struct LiftLink {
     pub incremental_revenue: Option<KpiValue>,
     /// Relative lift from the report, as a fraction.
     pub relative_lift: Option<KpiValue>,
-    /// How the link was resolved, in English.
+    /// Notes on the link's resolution, in English.
     pub notes: Vec<String>,
 }
 

@@ -12,7 +12,7 @@ use crate::i18n::Texts;
 /// Width of the KPI name column.
 const NAME_WIDTH: usize = 26;
 
-/// The display name of a KPI.
+/// Returns the display name of a KPI.
 pub fn kpi_name(kpi: &str, texts: &Texts) -> String {
     let key = match kpi {
         "cpl" => "kpis.name.cpl",
@@ -80,7 +80,7 @@ fn format_interval(interval: &KpiInterval, unit: &str, texts: &Texts) -> String 
 
 fn kpi_line(out: &mut String, value: &KpiValue, texts: &Texts) {
     let name = kpi_name(&value.kpi, texts);
-    let shown = match (&value.point, &value.undefined) {
+    let formatted = match (&value.point, &value.undefined) {
         (Some(point), _) => format_value(*point, &value.unit, texts),
         (None, Some(reason)) => format!(
             "{} ({})",
@@ -94,7 +94,7 @@ fn kpi_line(out: &mut String, value: &KpiValue, texts: &Texts) {
         .as_ref()
         .map(|interval| format!("   {}", format_interval(interval, &value.unit, texts)))
         .unwrap_or_default();
-    let _ = writeln!(out, "  {name:<NAME_WIDTH$} {shown}{interval}");
+    let _ = writeln!(out, "  {name:<NAME_WIDTH$} {formatted}{interval}");
 }
 
 fn row_block(out: &mut String, row: &RowKpis, texts: &Texts) {

@@ -284,7 +284,7 @@ pub struct GeoDraws {
     /// Bootstrap scheme of the draws: `placebo_path` or `moving_block_residual`.
     pub scheme: String,
     /// Incremental KPI over the treated geos and the test window, one value per finite
-    /// resample in resample order; the percentile interval of these values is the report's
+    /// resample in resample order. The percentile interval of these values is the report's
     /// percentile interval of `estimates.incremental` for this scheme.
     pub incremental: Vec<f64>,
     /// Observed KPI summed over the treated geos and the test window, so that the relative
