@@ -273,7 +273,7 @@ fn draw_roas<DB: DrawingBackend>(
         Some(texts.fill(
             "kpis.chart.roas_title",
             &[
-                ("label", &row.label),
+                ("label", &row.channel.clone().unwrap_or_default()),
                 ("iroas", &format_value(iroas, unit, texts)),
                 ("reported", &format_value(reported, unit, texts)),
             ],
@@ -344,7 +344,7 @@ fn draw_cac_ltv<DB: DrawingBackend>(
         Some(texts.fill(
             key,
             &[
-                ("label", &row.label),
+                ("label", &row.channel.clone().unwrap_or_default()),
                 ("ltv", &format_value(ltv, unit, texts)),
                 ("cac", &format_value(cac, unit, texts)),
             ],

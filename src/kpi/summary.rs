@@ -9,8 +9,8 @@ use super::schema::{KpiInterval, KpiValue, KpisReport, RowKpis};
 use super::verdict::verdict_text;
 use crate::i18n::Texts;
 
-/// Width of the KPI name column.
-const NAME_WIDTH: usize = 26;
+/// Smallest width of the KPI name column, in characters.
+const MIN_NAME_WIDTH: usize = 26;
 
 /// Returns the display name of a KPI.
 pub fn kpi_name(kpi: &str, texts: &Texts) -> String {
@@ -78,7 +78,7 @@ fn format_interval(interval: &KpiInterval, unit: &str, texts: &Texts) -> String 
     )
 }
 
-fn kpi_line(out: &mut String, value: &KpiValue, texts: &Texts) {
+fn kpi_line(out: &mut String, value: &KpiValue, width: usize, texts: &Texts) {
     let name = kpi_name(&value.kpi, texts);
     let formatted = match (&value.point, &value.undefined) {
         (Some(point), _) => format_value(*point, &value.unit, texts),
@@ -94,10 +94,10 @@ fn kpi_line(out: &mut String, value: &KpiValue, texts: &Texts) {
         .as_ref()
         .map(|interval| format!("   {}", format_interval(interval, &value.unit, texts)))
         .unwrap_or_default();
-    let _ = writeln!(out, "  {name:<NAME_WIDTH$} {formatted}{interval}");
+    let _ = writeln!(out, "  {name:<width$} {formatted}{interval}");
 }
 
-fn row_block(out: &mut String, row: &RowKpis, texts: &Texts) {
+fn row_block(out: &mut String, row: &RowKpis, width: usize, texts: &Texts) {
     let heading = match (row.line, &row.period_start, &row.period_end) {
         (Some(line), Some(start), Some(end)) => texts.fill(
             "kpis.summary.row_heading_period",
@@ -116,12 +116,12 @@ fn row_block(out: &mut String, row: &RowKpis, texts: &Texts) {
     };
     let _ = writeln!(out, "{heading}");
     for value in &row.kpis {
-        kpi_line(out, value, texts);
+        kpi_line(out, value, width, texts);
     }
     if !row.adjusted.is_empty() {
         let _ = writeln!(out, "  {}", texts.t("kpis.summary.adjusted_heading"));
         for value in &row.adjusted {
-            kpi_line(out, value, texts);
+            kpi_line(out, value, width, texts);
         }
     }
     for verdict in &row.verdicts {
@@ -159,10 +159,27 @@ pub fn kpis_summary(report: &KpisReport, texts: &Texts) -> String {
         );
     }
     let _ = writeln!(out);
+
+    // One name column wide enough for every KPI name shown, in this language.
+    let width = report
+        .rows
+        .iter()
+        .chain(std::iter::once(&report.total))
+        .flat_map(|row| row.kpis.iter().chain(&row.adjusted))
+        .map(|value| kpi_name(&value.kpi, texts).chars().count())
+        .chain(
+            report
+                .clusters
+                .iter()
+                .map(|cluster| cluster.cluster.chars().count()),
+        )
+        .max()
+        .unwrap_or(0)
+        .max(MIN_NAME_WIDTH);
     for row in &report.rows {
-        row_block(&mut out, row, texts);
+        row_block(&mut out, row, width, texts);
     }
-    row_block(&mut out, &report.total, texts);
+    row_block(&mut out, &report.total, width, texts);
 
     if !report.clusters.is_empty() {
         let _ = writeln!(out, "{}", texts.t("kpis.summary.clusters_heading"));
@@ -182,7 +199,7 @@ pub fn kpis_summary(report: &KpisReport, texts: &Texts) -> String {
                 ),
                 (None, _) => texts.t("kpis.summary.cluster_no_target").to_string(),
             };
-            let _ = writeln!(out, "  {:<NAME_WIDTH$} {rate}   {target}", cluster.cluster);
+            let _ = writeln!(out, "  {:<width$} {rate}   {target}", cluster.cluster);
         }
         let _ = writeln!(out);
     }
