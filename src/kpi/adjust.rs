@@ -39,6 +39,7 @@ impl Factor {
                     code: "zero_denominator".to_string(),
                     column: attributed_name.to_string(),
                     lines: Vec::new(),
+                    reason: String::new(),
                 });
             }
             Quantity::Value(value) => *value,
@@ -142,6 +143,7 @@ fn evaluate(
                     code: "zero_denominator".to_string(),
                     column: per_factor_name.to_string(),
                     lines: Vec::new(),
+                    reason: String::new(),
                 });
             }
             (Quantity::Value(numerator), Quantity::Value(per_factor)) => {
@@ -169,6 +171,7 @@ fn evaluate(
             code: "not_positive".to_string(),
             column: "incremental outcome".to_string(),
             lines: Vec::new(),
+            reason: String::new(),
         }),
     };
     value.interval = interval;
@@ -182,6 +185,7 @@ fn or_needs_column(quantity: &Option<Quantity>, name: &str) -> Quantity {
             code: "needs_column".to_string(),
             column: name.to_string(),
             lines: Vec::new(),
+            reason: String::new(),
         })
     })
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::adjust::{ChannelFactors, DRAWS_PERCENTILE, Factor, adjusted_kpis, draws_interval};
+use super::adjust::{ChannelFactors, Factor, adjusted_kpis, draws_interval};
 use super::formulas::{Figures, Quantity, kpis, left_out, row_figures, total_figures};
 use super::funnel::{Column, Funnel, FunnelRow, known_columns};
 use super::lift::{LiftMeasure, OutcomeDraws};
@@ -132,7 +132,7 @@ pub fn analyze(funnel: &Funnel, measures: &[LiftMeasure]) -> Result<KpisReport, 
 
     let mut inputs = vec![funnel.file.clone()];
     inputs.extend(measures.iter().map(|measure| measure.report.clone()));
-    Ok(KpisReport {
+    let mut report = KpisReport {
         schema_version: KPIS_SCHEMA_VERSION.to_string(),
         tool: ToolInfo::current(),
         kind: "kpis".to_string(),
@@ -144,7 +144,15 @@ pub fn analyze(funnel: &Funnel, measures: &[LiftMeasure]) -> Result<KpisReport, 
         lifts: lifts.into_values().map(|lift| lift.link).collect(),
         left_out: left_out(funnel),
         warnings,
-    })
+    };
+
+    // Each undefined value states its reason in English too, for readers of kpis.json.
+    for value in report.values_mut() {
+        if let Some(undefined) = &mut value.undefined {
+            undefined.reason = undefined_text(undefined, Lang::En.texts());
+        }
+    }
+    Ok(report)
 }
 
 fn row_kpis(row: &FunnelRow, figures: &Figures, lift: Option<&ChannelLift>) -> RowKpis {
@@ -246,6 +254,7 @@ fn channel_lift(
                 code: "needs_column".to_string(),
                 column: name.to_string(),
                 lines: Vec::new(),
+                reason: String::new(),
             })
         })
     };
@@ -400,6 +409,7 @@ fn cluster_rates(funnel: &Funnel, warnings: &mut Vec<KpiWarning>) -> Vec<Cluster
                         code: "missing_value".to_string(),
                         column: column.name().to_string(),
                         lines: missing,
+                        reason: String::new(),
                     })
                 }
             };
@@ -515,9 +525,6 @@ pub fn undefined_text(reason: &Undefined, texts: &Texts) -> String {
         other => other.to_string(),
     }
 }
-
-/// Method name of intervals taken from draws, re-exported for readers of `kpis.json`.
-pub const INTERVAL_METHOD: &str = DRAWS_PERCENTILE;
 
 /// Returns the KPI named `kpi` in `values`.
 pub fn find_kpi<'a>(values: &'a [KpiValue], kpi: &str) -> Option<&'a KpiValue> {

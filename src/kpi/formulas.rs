@@ -22,6 +22,7 @@ impl Quantity {
             code: code.to_string(),
             column: column.to_string(),
             lines: Vec::new(),
+            reason: String::new(),
         })
     }
 
@@ -119,6 +120,7 @@ fn cell(row: &FunnelRow, funnel: &Funnel, column: Column) -> Option<Quantity> {
             code: "missing_value".to_string(),
             column: column.name().to_string(),
             lines: vec![row.line],
+            reason: String::new(),
         }),
     })
 }

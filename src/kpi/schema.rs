@@ -36,6 +36,9 @@ pub struct Undefined {
     /// Lines of the funnel file with an empty cell, for `missing_value`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<u64>,
+    /// The reason in English.
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// One KPI value.
@@ -176,6 +179,26 @@ pub struct KpiWarning {
 }
 
 impl KpisReport {
+    /// Every KPI value of the report: rows, total, clusters and lift links.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut KpiValue> {
+        let rows = self
+            .rows
+            .iter_mut()
+            .chain(std::iter::once(&mut self.total))
+            .flat_map(|row| row.kpis.iter_mut().chain(row.adjusted.iter_mut()));
+        let clusters = self
+            .clusters
+            .iter_mut()
+            .map(|cluster| &mut cluster.conversion_rate);
+        let lifts = self.lifts.iter_mut().flat_map(|link| {
+            link.incremental_conversions
+                .iter_mut()
+                .chain(link.incremental_revenue.iter_mut())
+                .chain(link.relative_lift.iter_mut())
+        });
+        rows.chain(clusters).chain(lifts)
+    }
+
     /// Returns `kpis.csv`: one line per row (and the total) and KPI, long format, with the
     /// columns `label, channel, intent_cluster, line, group, kpi, unit, point, lower, upper,
     /// level, undefined_code, undefined_column`. `group` is `kpi` or `adjusted`; empty cells
