@@ -226,6 +226,14 @@ fn hillstrom_holdout_links_by_treatment_and_metric() {
         expected / 2_130.70
     );
 
+    // The same from the raw data: tests/reference/kpis_hillstrom_pandas.py (pandas 3.1.1)
+    // prints incremental_revenue = 16402.707210644887 and iroas = 7.698271558945365.
+    let revenue = kpi(&mens["adjusted"], "incremental_revenue")["point"]
+        .as_f64()
+        .expect("revenue");
+    assert!((revenue - 16402.707210644887).abs() < 1e-6, "{revenue}");
+    assert!((iroas - 7.698271558945365).abs() < 1e-9, "{iroas}");
+
     // Two treatments and no treatment= key: the error lists them.
     liftlab()
         .args(["kpis", "--funnel"])
