@@ -220,6 +220,21 @@ fn channel_lift(
 
     // Time scaling: funnel days ÷ test-window days, when both are known.
     let mut notes = measure.notes.clone();
+    if let Some((units, from_users)) = measure.units {
+        let code = if from_users {
+            "holdout_users"
+        } else {
+            "holdout_arm_units"
+        };
+        warnings.push(warning(
+            code,
+            &[
+                ("channel", channel.clone()),
+                ("treatment", measure.treatment.clone().unwrap_or_default()),
+                ("units", format!("{units}")),
+            ],
+        ));
+    }
     let scale = match (funnel_days, measure.window_days) {
         (Some(funnel_days), Some(window_days)) if funnel_days != window_days => {
             let scale = funnel_days as f64 / window_days as f64;
@@ -494,6 +509,22 @@ pub fn warning_text(warning: &KpiWarning, texts: &Texts) -> String {
         "conversions_from_revenue" => texts.fill(
             "kpis.warning.conversions_from_revenue",
             &[("channel", &value("channel"))],
+        ),
+        "holdout_arm_units" => texts.fill(
+            "kpis.warning.holdout_arm_units",
+            &[
+                ("channel", &value("channel")),
+                ("treatment", &value("treatment")),
+                ("units", &value("units")),
+            ],
+        ),
+        "holdout_users" => texts.fill(
+            "kpis.warning.holdout_users",
+            &[
+                ("channel", &value("channel")),
+                ("treatment", &value("treatment")),
+                ("units", &value("units")),
+            ],
         ),
         "cluster_targets_differ" => texts.fill(
             "kpis.warning.cluster_targets_differ",

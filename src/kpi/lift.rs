@@ -176,6 +176,9 @@ pub struct LiftMeasure {
     pub window_end: Option<String>,
     /// Spend measured by a geo report (incremental spend), for calibration rows.
     pub incremental_spend: Option<f64>,
+    /// For a holdout report: the units that the per-unit lift is multiplied by, and whether
+    /// they come from `users=N` (else from the treatment arm).
+    pub units: Option<(f64, bool)>,
     pub notes: Vec<String>,
 }
 
@@ -309,6 +312,7 @@ fn geo_measure(
         window_start: Some(geo.parameters.test_start),
         window_end: Some(geo.parameters.test_end),
         incremental_spend: geo.estimates.incremental_spend,
+        units: None,
         notes: Vec::new(),
     })
 }
@@ -476,6 +480,10 @@ fn holdout_measure(
         window_start: None,
         window_end: None,
         incremental_spend: None,
+        units: Some((
+            spec.users.unwrap_or(treated_units as f64),
+            spec.users.is_some(),
+        )),
         notes,
     })
 }
