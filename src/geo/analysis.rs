@@ -18,7 +18,7 @@ use crate::data::{Panel, PanelSpec};
 use crate::progress::Progress;
 use crate::report::report_values;
 use crate::report::{
-    BootstrapSummary, DailyPoint, Estimate, GeoDataSummary, GeoEstimates, GeoInference,
+    BootstrapSummary, DailyPoint, Estimate, GeoDataSummary, GeoDraws, GeoEstimates, GeoInference,
     GeoParameters, GeoReport, Interval, PlaceboRun, PlaceboSummary, SCHEMA_VERSION, ToolInfo,
     Warning,
 };
@@ -353,7 +353,16 @@ pub fn analyze(
         });
     }
 
-    // The report.
+    // The report, with the primary draws scaled from the treated mean to treated totals.
+    let draws = GeoDraws {
+        scheme: scheme.name().to_string(),
+        incremental: primary_draws
+            .total_errors
+            .iter()
+            .map(|error| (effect + error) * treated_count)
+            .collect(),
+        observed_test_total: observed_test_total * treated_count,
+    };
     let series = daily_series(
         panel,
         &layout,
@@ -467,6 +476,7 @@ pub fn analyze(
         diagnostics,
         warnings,
         series,
+        draws: Some(draws),
     })
 }
 

@@ -132,6 +132,8 @@ fn cuped_lift(theta: f64, control: &Sums, treatment: &Sums) -> Option<f64> {
 /// Bootstrap replicates and intervals of one lift.
 struct LiftDraws {
     estimate: Estimate,
+    /// Finite replicates in resample order.
+    values: Vec<f64>,
     sorted: Vec<f64>,
     non_finite: usize,
     acceleration: Option<f64>,
@@ -175,6 +177,7 @@ fn bootstrap_lifts(
                 }
                 None => LiftDraws {
                     estimate: undefined(unit, undefined_reason(kind, *lift, control, treatment)),
+                    values: Vec::new(),
                     sorted: Vec::new(),
                     non_finite: config.resamples,
                     acceleration: None,
@@ -249,6 +252,7 @@ fn lift_estimate(
             undefined_reason: None,
             interval_note,
         },
+        values: draws.values.clone(),
         sorted,
         non_finite: draws.non_finite,
         acceleration,
@@ -705,6 +709,7 @@ fn compare(
         .flatten();
 
     let verdict = interval_verdict(absolute.estimate.interval.as_ref());
+    let absolute_lift_draws = std::mem::take(&mut absolute.values);
     Comparison {
         treatment: table.arms[treatment].clone(),
         metric: metric.name.clone(),
@@ -724,6 +729,7 @@ fn compare(
             absolute_lift_histogram: histogram(&absolute.sorted),
         },
         verdict,
+        absolute_lift_draws,
     }
 }
 

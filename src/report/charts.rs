@@ -656,7 +656,7 @@ impl Histogram {
 // Axes, header and legend
 // ---------------------------------------------------------------------------------------
 
-type ChartCoord = Cartesian2d<TickedRange, TickedRange>;
+pub(crate) type ChartCoord = Cartesian2d<TickedRange, TickedRange>;
 
 /// A linear f64 axis with ticks chosen by this module, so tick values line up with the
 /// decimals and dates of their labels. Plotters 0.3.7 has `WithKeyPoints` for custom ticks,
@@ -723,7 +723,7 @@ impl Axis {
 }
 
 /// Draws the axes, tick labels and grid lines in `body` and returns the chart to draw on.
-fn draw_axes<'a, DB: DrawingBackend>(
+pub(crate) fn draw_axes<'a, DB: DrawingBackend>(
     body: &'a DrawingArea<DB, Shift>,
     x_axis: &Axis,
     y_axis: &Axis,
@@ -1476,6 +1476,7 @@ mod tests {
             },
             warnings: Vec::new(),
             series,
+            draws: None,
         }
     }
 

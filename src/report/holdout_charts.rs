@@ -1642,6 +1642,7 @@ mod tests {
                 reason_code: String::new(),
                 values: Default::default(),
             },
+            absolute_lift_draws: Vec::new(),
         }
     }
 

@@ -122,6 +122,12 @@ pub struct Comparison {
     pub cuped: Option<CupedResult>,
     pub bootstrap: ComparisonBootstrap,
     pub verdict: Verdict,
+    /// Bootstrap replicates of the plain absolute lift, one per finite resample in resample
+    /// order (since 1.1.0; empty in 1.0.0 reports and when the lift is undefined). Their
+    /// percentile interval is the `*_bootstrap_percentile` interval of `absolute_lift`, and
+    /// `incremental_total` of draw `b` is `absolute_lift_draws[b] × treatment_units`.
+    #[serde(default)]
+    pub absolute_lift_draws: Vec<f64>,
 }
 
 /// One segment's lift for one treatment and metric.

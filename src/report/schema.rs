@@ -294,4 +294,22 @@ pub struct GeoReport {
     pub diagnostics: GeoDiagnostics,
     pub warnings: Vec<Warning>,
     pub series: Vec<DailyPoint>,
+    /// Bootstrap draws behind the primary interval (since 1.1.0); `None` in 1.0.0 reports.
+    #[serde(default)]
+    pub draws: Option<GeoDraws>,
+}
+
+/// Draws of the primary bootstrap, kept so that later steps (`liftlab kpis`) can carry the
+/// experiment's uncertainty into other quantities draw by draw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeoDraws {
+    /// Bootstrap scheme of the draws: `placebo_path` or `moving_block_residual`.
+    pub scheme: String,
+    /// Incremental KPI over the treated geos and the test window, one value per finite
+    /// resample in resample order. The percentile interval of these values is the report's
+    /// percentile interval of `estimates.incremental` for this scheme.
+    pub incremental: Vec<f64>,
+    /// Observed KPI summed over the treated geos and the test window, so that the relative
+    /// lift of draw `b` is `incremental[b] ÷ (observed_test_total − incremental[b])`.
+    pub observed_test_total: f64,
 }
