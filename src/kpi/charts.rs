@@ -46,6 +46,8 @@ pub fn write_kpi_charts(
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ChartError> {
     register_embedded_font()?;
+    // Axis tick labels take their number format from the chart language.
+    let _lang = crate::report::charts::LangScope::enter(texts.lang());
     let mut written = Vec::new();
     for chart in Chart::ALL {
         let png = dir.join(format!("{}.png", chart.file_stem()));
