@@ -110,10 +110,19 @@ fn draw_power_curve<DB: DrawingBackend>(
         "design_holdout.chart.target",
         &[("power", &texts.percent(design.parameters.target_power, 0))],
     );
-    let effect_line_label = texts.fill(
-        "design_holdout.chart.design_effect",
-        &[("effect", &effect_label)],
-    );
+    let mde_line = analytic.mde_absolute.map(|mde| {
+        let label = texts.fill(
+            "design_holdout.chart.mde_line",
+            &[
+                ("power", &texts.percent(design.parameters.target_power, 0)),
+                (
+                    "effect",
+                    &super::summary::effect_text(mde, analytic.mde_relative, proportion, texts),
+                ),
+            ],
+        );
+        (to_x(mde), label)
+    });
     let mut legend = vec![
         LegendEntry::line(
             texts.t("design_holdout.chart.power_line"),
@@ -121,8 +130,10 @@ fn draw_power_curve<DB: DrawingBackend>(
             false,
         ),
         LegendEntry::line(&target_label, REFERENCE_LINE_COLOR, true),
-        LegendEntry::line(&effect_line_label, COUNTERFACTUAL_COLOR, true),
     ];
+    if let Some((_, label)) = &mde_line {
+        legend.push(LegendEntry::line(label, COUNTERFACTUAL_COLOR, true));
+    }
     if !simulated.is_empty() {
         legend.push(LegendEntry::fill(
             texts.t("design_holdout.chart.simulated"),
@@ -170,13 +181,27 @@ fn draw_power_curve<DB: DrawingBackend>(
             REFERENCE_LINE_COLOR.stroke_width(2),
         )))
         .map_err(|error| render_error(path, error))?;
+    if let Some((mde_x, _)) = &mde_line {
+        chart
+            .draw_series(std::iter::once(DashedPathElement::new(
+                vec![(*mde_x, 0.0), (*mde_x, 100.0)],
+                8,
+                6,
+                COUNTERFACTUAL_COLOR.stroke_width(2),
+            )))
+            .map_err(|error| render_error(path, error))?;
+    }
+
+    // The analytic curve and the design point.
     let design_x = to_x(analytic.effect_absolute);
     chart
-        .draw_series(std::iter::once(DashedPathElement::new(
-            vec![(design_x, 0.0), (design_x, 100.0)],
-            8,
-            6,
-            COUNTERFACTUAL_COLOR.stroke_width(2),
+        .draw_series(LineSeries::new(curve, TREATED_COLOR.stroke_width(3)))
+        .map_err(|error| render_error(path, error))?;
+    chart
+        .draw_series(std::iter::once(Circle::new(
+            (design_x, 100.0 * analytic.power),
+            7,
+            TREATED_COLOR.filled(),
         )))
         .map_err(|error| render_error(path, error))?;
 
@@ -199,18 +224,6 @@ fn draw_power_curve<DB: DrawingBackend>(
             )))
             .map_err(|error| render_error(path, error))?;
     }
-
-    // The analytic curve and the design point.
-    chart
-        .draw_series(LineSeries::new(curve, TREATED_COLOR.stroke_width(3)))
-        .map_err(|error| render_error(path, error))?;
-    chart
-        .draw_series(std::iter::once(Circle::new(
-            (design_x, 100.0 * analytic.power),
-            6,
-            TREATED_COLOR.filled(),
-        )))
-        .map_err(|error| render_error(path, error))?;
     Ok(())
 }
 

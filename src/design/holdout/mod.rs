@@ -26,7 +26,7 @@ use crate::resample::Scheme;
 pub const DEFAULT_POWER: f64 = 0.8;
 
 /// Points of the power curve.
-const CURVE_POINTS: usize = 81;
+const CURVE_POINTS: usize = 41;
 
 /// A design request that admits no answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -270,6 +270,12 @@ pub fn design(
     let power = setup.power(effect_absolute, users_exact);
     let (treated_users, holdout_users) = arm_users(users_exact, config.treated_share, unknown);
     let deviations = setup.unit_deviations(effect_absolute);
+    let mde_absolute = match unknown {
+        Unknown::Mde => Some(effect_absolute),
+        _ => setup
+            .minimum_detectable_effect(users_exact, target_power)
+            .ok(),
+    };
     let analytic = AnalyticDesign {
         method: method_name(&setup).to_string(),
         users_exact,
@@ -280,6 +286,8 @@ pub fn design(
         effect_relative: relative_of(effect_absolute),
         treated_value: setup.treated_value(effect_absolute),
         power,
+        mde_absolute,
+        mde_relative: mde_absolute.and_then(relative_of),
         deviation_null: deviations.null,
         deviation_alternative: deviations.alternative,
     };
@@ -307,7 +315,9 @@ pub fn design(
         value_source,
     };
 
-    let power_curve = power_curve(&setup, users_exact, effect_absolute, baseline);
+    let curve_end = mde_absolute.map_or(2.0 * effect_absolute, |mde| {
+        (2.0 * effect_absolute).abs().max(1.3 * mde.abs()) * effect_absolute.signum()
+    });
     let mut warnings = Vec::new();
 
     // The simulation on the history.
@@ -323,6 +333,28 @@ pub fn design(
         )?),
         None => None,
     };
+
+    // The curve reaches the largest effect simulated on the same users, so those points sit on
+    // it.
+    let simulated_end = simulation
+        .as_ref()
+        .filter(|simulation| (simulation.units as f64 - users_exact).abs() < 0.5)
+        .into_iter()
+        .flat_map(|simulation| {
+            simulation
+                .power
+                .iter()
+                .chain(simulation.mde.iter().flat_map(|mde| mde.evaluations.iter()))
+        })
+        .map(|estimate| estimate.effect_absolute)
+        .fold(curve_end, |end, effect| {
+            if effect.abs() > end.abs() && effect.signum() == end.signum() {
+                effect
+            } else {
+                end
+            }
+        });
+    let power_curve = power_curve(&setup, users_exact, simulated_end, baseline);
 
     Ok(HoldoutDesign {
         schema_version: DESIGN_SCHEMA_VERSION.to_string(),
@@ -391,16 +423,11 @@ fn method_name(setup: &AnalyticSetup) -> &'static str {
     }
 }
 
-/// Returns the analytic power from zero effect to twice the design's effect (or to the edge of
-/// the valid rates), at `users` users.
-fn power_curve(
-    setup: &AnalyticSetup,
-    users: f64,
-    effect_absolute: f64,
-    baseline: f64,
-) -> Vec<PowerPoint> {
+/// Returns the analytic power at `users` users from zero effect to `end` (absolute), cut at the
+/// edge of the valid rates.
+fn power_curve(setup: &AnalyticSetup, users: f64, end: f64, baseline: f64) -> Vec<PowerPoint> {
     let (lowest, highest) = setup.effect_bounds();
-    let end = (2.0 * effect_absolute).clamp(lowest * (1.0 - 1e-9), highest * (1.0 - 1e-9));
+    let end = end.clamp(lowest * (1.0 - 1e-9), highest * (1.0 - 1e-9));
     (0..CURVE_POINTS)
         .map(|index| {
             let effect = end * index as f64 / (CURVE_POINTS - 1) as f64;

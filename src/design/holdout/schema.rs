@@ -90,6 +90,11 @@ pub struct AnalyticDesign {
     pub treated_value: f64,
     /// Power at `effect_absolute` with `users_exact` users, a fraction.
     pub power: f64,
+    /// Smallest absolute effect that reaches the target power with `users_exact` users, in
+    /// metric units; `null` when no valid effect reaches it.
+    pub mde_absolute: Option<f64>,
+    /// The same as a fraction of the baseline.
+    pub mde_relative: Option<f64>,
     /// Standard deviation of the estimated difference times √(total users), under the null.
     pub deviation_null: f64,
     /// The same under the alternative.

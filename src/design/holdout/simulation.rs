@@ -35,7 +35,7 @@ use crate::progress::{NoProgress, Progress};
 use crate::resample::{AtomTable, Scheme, stream};
 
 /// Bisection steps of [`simulated_mde`] after the bracket is found.
-const MDE_BISECTIONS: usize = 12;
+const MDE_BISECTIONS: usize = 8;
 
 /// Largest number of times [`simulated_mde`] doubles the effect to find one that reaches the
 /// target power.

@@ -78,6 +78,17 @@ pub fn design_summary(design: &HoldoutDesign, texts: &Texts) -> String {
         format!("{}{}", texts.t("design_holdout.power"), computed("power")),
         texts.percent(analytic.power, 1),
     ));
+    if design.solved_for == "power"
+        && let Some(mde) = analytic.mde_absolute
+    {
+        rows.push((
+            texts.fill(
+                "design_holdout.mde_at_target",
+                &[("power", &texts.percent(parameters.target_power, 0))],
+            ),
+            effect_text(mde, analytic.mde_relative, proportion, texts),
+        ));
+    }
     rows.push((
         format!("{}{}", texts.t("design_holdout.users"), computed("users")),
         texts.fill(
@@ -234,7 +245,7 @@ fn absolute_effect(absolute: f64, proportion: bool, texts: &Texts) -> String {
 
 fn scaled_effect(effect: f64, relative: bool, proportion: bool, texts: &Texts) -> String {
     if relative {
-        texts.signed_percent(effect, 2)
+        texts.signed_percent(effect, 1)
     } else {
         absolute_effect(effect, proportion, texts)
     }
