@@ -171,3 +171,23 @@ fn standardised_forms_match_normal_ind_power() {
     let h = cohens_h(0.055, 0.05);
     assert!((h - 0.022_424_345_475_803_797).abs() < 1e-14, "{h}");
 }
+
+#[test]
+fn t_test_forms_match_ttest_ind_power() {
+    use liftlab::design::holdout::noncentral_t::{ttest_ind_power, ttest_ind_solve_nobs1};
+
+    // TTestIndPower().power(0.02, 20000, 0.05, ratio=0.5) = 0.37198871216752327.
+    let power = ttest_ind_power(0.02, 20_000.0, 0.5, 0.05, Alternative::TwoSided);
+    assert!((power - 0.371_988_712_167_523_27).abs() < 1e-9, "{power}");
+
+    // TTestIndPower().power(0.3, 50, 0.05, ratio=1.0, alternative="larger")
+    // = 0.43832544490474734.
+    let power = ttest_ind_power(0.3, 50.0, 1.0, 0.05, Alternative::Larger);
+    assert!((power - 0.438_325_444_904_747_34).abs() < 1e-9, "{power}");
+
+    // TTestIndPower().solve_power(effect_size=0.05, nobs1=None, alpha=0.05, power=0.9,
+    // ratio=0.25) = 21016.375521463622.
+    let nobs1 =
+        ttest_ind_solve_nobs1(0.05, 0.9, 0.25, 0.05, Alternative::TwoSided).expect("valid request");
+    assert_relative(nobs1, 21_016.375_521_463_622, 1e-6, "nobs1");
+}

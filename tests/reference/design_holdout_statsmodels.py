@@ -71,5 +71,21 @@ print("means es (brentq root of NormalIndPower().power(es, 32000, 0.05, ratio=1)
 print("means power NormalIndPower().power(effect_size=0.02, nobs1=20000, alpha=0.05, ratio=0.5):",
       repr(NormalIndPower().power(effect_size=0.02, nobs1=20000, alpha=0.05, ratio=0.5)))
 
-# 4. Cohen's h.
+# 4. Two means, noncentral t: TTestIndPower.
+from statsmodels.stats.power import TTestIndPower  # noqa: E402
+print("TTestIndPower().power(0.02, 20000, 0.05, ratio=0.5):",
+      repr(TTestIndPower().power(0.02, 20000, 0.05, ratio=0.5)))
+print("TTestIndPower().power(0.3, 50, 0.05, ratio=1.0, alternative='larger'):",
+      repr(TTestIndPower().power(0.3, 50, 0.05, ratio=1.0, alternative="larger")))
+print("TTestIndPower().solve_power(effect_size=0.05, nobs1=None, alpha=0.05, power=0.9, ratio=0.25):",
+      repr(TTestIndPower().solve_power(effect_size=0.05, nobs1=None, alpha=0.05, power=0.9,
+                                       ratio=0.25)))
+
+# 5. Noncentral t CDF, for the unit test of liftlab's implementation.
+from scipy.stats import nct  # noqa: E402
+for t, df, nc in [(1.5, 10.0, 1.0), (-0.5, 4.0, 0.7), (2.0, 200000.0, 2.8), (25.0, 50.0, 22.0),
+                  (0.3, 3.0, -1.2)]:
+    print(f"scipy.stats.nct.cdf({t}, {df}, {nc}):", repr(nct.cdf(t, df, nc)))
+
+# 6. Cohen's h.
 print("proportion_effectsize(0.055, 0.05):", repr(proportion_effectsize(0.055, 0.05)))

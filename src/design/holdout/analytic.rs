@@ -441,8 +441,10 @@ mod tests {
 
     #[test]
     fn power_at_zero_effect_is_alpha() {
+        // statrs' normal quantile is accurate to about 1e-9, which bounds the tolerance.
         let setup = proportion(0.1, 0.5);
-        assert!((setup.power(0.0, 10_000.0) - 0.05).abs() < 1e-12);
+        let power = setup.power(0.0, 10_000.0);
+        assert!((power - 0.05).abs() < 1e-8, "{power}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod analytic;
 pub mod charts;
 pub mod history;
+pub mod noncentral_t;
 mod schema;
 pub mod simulation;
 pub mod summary;
@@ -239,11 +240,19 @@ pub fn design(
         return Err(DesignError::InvalidUsers { users });
     }
     if let Some(effect) = effect {
-        let absolute = to_absolute(effect)?;
-        if absolute == 0.0 || !effect.is_finite() {
+        if effect == 0.0 || !effect.is_finite() {
             return Err(DesignError::ZeroEffect { effect });
         }
-        setup.check_effect(absolute)?;
+        // Errors name the effect as the user gave it, relative or absolute.
+        setup
+            .check_effect(to_absolute(effect)?)
+            .map_err(|error| match error {
+                DesignError::WrongDirection { alternative, .. } => DesignError::WrongDirection {
+                    effect,
+                    alternative,
+                },
+                other => other,
+            })?;
     }
     if unknown != Unknown::Power {
         analytic::check_power(target_power, config.alpha)?;
