@@ -28,6 +28,9 @@ use super::analytic::{Alternative, normal_ind_solve_nobs1};
 /// it fall at least geometrically, so the terms left out add up to about this much.
 const NEGLIGIBLE_WEIGHT: f64 = 1e-17;
 
+/// Relative width of the bracket at which [`ttest_ind_solve_nobs1`] stops.
+const SOLVE_TOLERANCE: f64 = 1e-10;
+
 /// Largest number of terms on either side of the mode.
 const MAX_TERMS: usize = 100_000;
 
@@ -155,23 +158,45 @@ pub fn ttest_ind_power(
     }
 }
 
-/// Returns the `c` with upper-tail probability `tail`: statrs' quantile, which is accurate to
-/// about 1e-7 for large `df`, polished by Newton steps on the survival function.
+/// Returns the `c` with upper-tail probability `tail`. The start is the Cornish–Fisher
+/// expansion of the t quantile around the normal one, to the `df⁻³` term. Checked against
+/// scipy 1.17.1's `t.isf` for α = 0.05 and 0.025 it is off by less than 2e-12 from `df = 1000`
+/// on, so it is used as it is there; below that, Newton steps on the survival function polish
+/// it (statrs' own quantile is accurate to about 1e-7 for large `df`, and slow).
 fn t_critical(student: &StudentsT, tail: f64) -> f64 {
-    let mut critical = student.inverse_cdf(1.0 - tail);
+    let df = student.freedom();
+    let z = Normal::standard().inverse_cdf(1.0 - tail);
+    let z2 = z * z;
+    let expansion = z
+        + z * (z2 + 1.0) / (4.0 * df)
+        + z * (5.0 * z2 * z2 + 16.0 * z2 + 3.0) / (96.0 * df * df)
+        + z * (3.0 * z2 * z2 * z2 + 19.0 * z2 * z2 + 17.0 * z2 - 15.0) / (384.0 * df.powi(3));
+    if df >= 1_000.0 && tail >= 1e-4 {
+        return expansion;
+    }
+    let mut critical = if df >= 10.0 {
+        expansion
+    } else {
+        student.inverse_cdf(1.0 - tail)
+    };
     for _ in 0..3 {
         let density = student.pdf(critical);
         if !(density > 0.0) {
             break;
         }
-        critical += (student.sf(critical) - tail) / density;
+        let step = (student.sf(critical) - tail) / density;
+        critical += step;
+        if step.abs() <= 1e-14 * critical.abs() {
+            break;
+        }
     }
     critical
 }
 
 /// Returns the `nobs1` at which [`ttest_ind_power`] reaches `power`, as
-/// `TTestIndPower().solve_power(effect_size=..., nobs1=None, ...)` does: bisection from the
-/// normal-approximation size, which the t-test needs slightly more than.
+/// `TTestIndPower().solve_power(effect_size=..., nobs1=None, ...)` does: secant steps from the
+/// normal-approximation size, which the t-test needs only slightly more than, kept inside a
+/// bracket, to a relative width of [`SOLVE_TOLERANCE`].
 pub fn ttest_ind_solve_nobs1(
     effect_size: f64,
     power: f64,
@@ -180,31 +205,63 @@ pub fn ttest_ind_solve_nobs1(
     alternative: Alternative,
 ) -> Option<f64> {
     let normal = normal_ind_solve_nobs1(effect_size, power, ratio, alpha, alternative)?;
-    let reached =
-        |nobs1: f64| ttest_ind_power(effect_size, nobs1, ratio, alpha, alternative) >= power;
+    let gap = |nobs1: f64| ttest_ind_power(effect_size, nobs1, ratio, alpha, alternative) - power;
     // The smallest size with a positive df, since df = nobs1 (1 + ratio) − 2.
     let smallest = 2.0 / (1.0 + ratio) + 1e-9;
+
+    // Bracket [low, high] with gap(low) < 0 ≤ gap(high). The t-test needs only a few more
+    // units per group than the normal test, so the first step is one unit.
     let mut low = normal.max(smallest);
-    let mut high = low;
-    while !reached(high) {
-        low = high;
-        high *= 1.25;
+    let mut gap_low = gap(low);
+    while gap_low >= 0.0 {
+        if low <= smallest {
+            return Some(smallest);
+        }
+        low = (low * 0.95).max(smallest);
+        gap_low = gap(low);
+    }
+    let mut step = 1.0;
+    let mut high = low + step;
+    let mut gap_high = gap(high);
+    while gap_high < 0.0 {
+        (low, gap_low) = (high, gap_high);
+        step *= 4.0;
+        high = low + step;
+        gap_high = gap(high);
         if !high.is_finite() {
             return None;
         }
     }
-    while low > smallest && reached(low) {
-        low = (low * 0.8).max(smallest);
-    }
-    for _ in 0..200 {
-        if high - low <= 1e-12 * high {
+
+    // Regula falsi with the Illinois modification: an end that stays put twice has its gap
+    // halved, so both ends converge.
+    let mut kept_side = 0_i8;
+    for _ in 0..100 {
+        if high - low <= SOLVE_TOLERANCE * high {
             break;
         }
-        let middle = 0.5 * (low + high);
-        if reached(middle) {
-            high = middle;
+        let next = low - gap_low * (high - low) / (gap_high - gap_low);
+        let next = if next > low && next < high {
+            next
         } else {
-            low = middle;
+            0.5 * (low + high)
+        };
+        let gap_next = gap(next);
+        if gap_next == 0.0 {
+            return Some(next);
+        }
+        if gap_next < 0.0 {
+            (low, gap_low) = (next, gap_next);
+            if kept_side == 1 {
+                gap_high *= 0.5;
+            }
+            kept_side = 1;
+        } else {
+            (high, gap_high) = (next, gap_next);
+            if kept_side == -1 {
+                gap_low *= 0.5;
+            }
+            kept_side = -1;
         }
     }
     Some(high)
