@@ -1,5 +1,5 @@
-//! `liftlab design holdout` as a user runs it: requests that admit no answer exit with code 2
-//! and a message naming the flag and the value, valid requests print the table and write
+//! `liftlab design holdout` as a user runs it. Requests without a solution exit with code 2
+//! and a message naming the flag and the value. Valid requests print the table and write
 //! design.json with the power curve.
 
 use assert_cmd::Command;
@@ -91,7 +91,7 @@ fn relative_effect_above_one_is_rejected() {
 }
 
 #[test]
-fn three_or_one_of_users_effect_power_is_rejected() {
+fn wrong_count_of_targets_rejected() {
     rejects(
         &[
             "--baseline-rate",

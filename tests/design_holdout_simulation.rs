@@ -10,7 +10,7 @@ use liftlab::design::holdout::simulation::{SimulatedEffect, SimulationSpec, simu
 use liftlab::progress::NoProgress;
 use liftlab::resample::{AtomTable, Scheme};
 
-/// A skewed revenue-like history: most units 0, a few small amounts and a long tail.
+/// Builds a skewed revenue-like history: most units 0, a few small amounts and a long tail.
 fn skewed_history(units: u64) -> History {
     let values: Vec<f64> = (0..units)
         .map(|unit| match unit % 20 {

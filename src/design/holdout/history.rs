@@ -1,7 +1,7 @@
 //! Historical per-unit outcomes of one metric, read from a CSV file: the population that a
 //! simulated holdout test draws its users from.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::data::{
     DataError, InputFile, LineIndex, check_is_file, csv_error, describe_header, sha256_hex,
@@ -90,10 +90,9 @@ pub fn read_history(path: &Path, metric: &str, delimiter: u8) -> Result<History,
 
 fn parse_outcome(path: &Path, line: u64, column: &str, text: &str) -> Result<f64, DataError> {
     const EXPECTED: &str = "a number such as 0, 1 or 29.99";
-    let location = |path: &Path| -> PathBuf { path.to_path_buf() };
     if text.trim().is_empty() {
         return Err(DataError::BlankValue {
-            path: location(path),
+            path: path.to_path_buf(),
             line,
             column: column.to_string(),
             expected: EXPECTED.to_string(),
@@ -102,7 +101,7 @@ fn parse_outcome(path: &Path, line: u64, column: &str, text: &str) -> Result<f64
     match text.trim().parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
         _ => Err(DataError::InvalidValue {
-            path: location(path),
+            path: path.to_path_buf(),
             line,
             column: column.to_string(),
             value: text.to_string(),

@@ -29,7 +29,7 @@ pub const DEFAULT_POWER: f64 = 0.8;
 /// Points of the power curve.
 const CURVE_POINTS: usize = 41;
 
-/// A design request that admits no answer.
+/// A design request without a solution, or with invalid settings.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DesignError {
     #[error(
@@ -160,7 +160,7 @@ pub struct DesignConfig {
     pub simulation: SimulationSettings,
 }
 
-/// What [`design`] solves for.
+/// The quantity that [`design`] solves for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unknown {
     Users,

@@ -3,11 +3,9 @@
 //! the normal approximation of [`super::analytic`]; at the sample sizes of a holdout test the
 //! two agree to a few parts in 10⁴.
 //!
-//! The noncentral t CDF is the Poisson mixture of regularised incomplete beta functions of
-//! Benton & Krishnamoorthy (2003), "Computing discrete mixtures of continuous distributions:
-//! noncentral chisquare, noncentral t and the distribution of the square of the sample
-//! multiple correlation coefficient", Computational Statistics & Data Analysis 43:249–267.
-//! For `t ≥ 0`, with `x = t² / (t² + ν)` and `λ = δ² / 2`,
+//! The noncentral t CDF is the usual Poisson mixture of regularised incomplete beta functions,
+//! checked against scipy's `nct.cdf` in the tests below. For `t ≥ 0`, with
+//! `x = t² / (t² + ν)` and `λ = δ² / 2`,
 //!
 //! ```text
 //! F(t; ν, δ) = Φ(−δ) + ½ Σⱼ [Pⱼ I_x(j + ½, ν/2) + Qⱼ I_x(j + 1, ν/2)],
@@ -24,8 +22,8 @@ use statrs::function::gamma::ln_gamma;
 
 use super::analytic::{Alternative, normal_ind_solve_nobs1};
 
-/// Size below which a Poisson weight past the mode ends the forward sweep; the weights after
-/// it fall at least geometrically, so the terms left out add up to about this much.
+/// Size below which a Poisson weight past the mode ends the forward sweep. The weights after it
+/// fall at least geometrically, so the terms left out add up to about this much.
 const NEGLIGIBLE_WEIGHT: f64 = 1e-17;
 
 /// Relative width of the bracket at which [`ttest_ind_solve_nobs1`] stops.
@@ -194,9 +192,10 @@ fn t_critical(student: &StudentsT, tail: f64) -> f64 {
 }
 
 /// Returns the `nobs1` at which [`ttest_ind_power`] reaches `power`, as
-/// `TTestIndPower().solve_power(effect_size=..., nobs1=None, ...)` does: secant steps from the
-/// normal-approximation size, which the t-test needs only slightly more than, kept inside a
-/// bracket, to a relative width of [`SOLVE_TOLERANCE`].
+/// `TTestIndPower().solve_power(effect_size=..., nobs1=None, ...)` does. The search brackets
+/// the root just above the normal-approximation size, which the t-test needs only slightly
+/// more than, and narrows the bracket by regula falsi to a relative width of
+/// [`SOLVE_TOLERANCE`].
 pub fn ttest_ind_solve_nobs1(
     effect_size: f64,
     power: f64,

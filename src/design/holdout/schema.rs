@@ -118,7 +118,7 @@ pub struct SimulationDesign {
     pub interval: String,
     /// Confidence level of that interval: `1 − α`, or `1 − 2α` for a one-sided test.
     pub level: f64,
-    /// How the effect enters the treated arm: `multiply`, `add` or `switch`.
+    /// Injection of the effect into the treated arm: `multiply`, `add` or `switch`.
     pub injection: String,
     /// Power at the given effect, when an effect was given.
     pub power: Option<PowerEstimate>,
@@ -155,8 +155,8 @@ pub struct SimulatedMdeResult {
     pub evaluations: Vec<PowerEstimate>,
 }
 
-/// What holding users out costs: the outcome the held-out users would have added had they
-/// been treated, at the design's effect.
+/// Cost of holding users out: the outcome the held-out users would have added had they been
+/// treated, at the design's effect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HoldoutCost {
     /// Effect assumed, in metric units per user.
@@ -166,8 +166,8 @@ pub struct HoldoutCost {
     pub forgone_outcome: f64,
     /// Conversions forgone; `null` for a mean metric.
     pub forgone_conversions: Option<f64>,
-    /// Value forgone in the currency of the input: conversions × value per conversion, or
-    /// the forgone outcome of a monetary mean metric; `null` without a value.
+    /// Value forgone in the currency of the input. It is conversions × value per conversion
+    /// for a rate, and the forgone outcome itself for a mean metric. `null` without a value.
     pub forgone_value: Option<f64>,
     /// `value_per_conversion`, `metric` or `null`: where `forgone_value` comes from.
     pub value_source: Option<String>,
