@@ -57,8 +57,9 @@ fn spec(replications: usize, seed: u64) -> SimulationSpec {
 
 #[test]
 fn zero_effect_rejects_at_alpha() {
-    // 2,000 replications give a Monte-Carlo standard error of √(0.05 · 0.95 / 2000) ≈ 0.0049;
-    // the bound is four of them.
+    // 2,000 replications give a Monte-Carlo standard error of √(0.05 · 0.95 / 2000) ≈ 0.0049.
+    // The bound is four of them, which also leaves room for the small coverage error of the
+    // percentile interval on skewed data (this seed gives 0.0595).
     let history = skewed_history(6_000);
     let result = simulated_power(
         &history,

@@ -35,7 +35,7 @@ const MAX_TERMS: usize = 100_000;
 /// Returns the CDF of the noncentral t distribution with `df` degrees of freedom and
 /// noncentrality `nc` at `t`, or NaN for `df ≤ 0` or a non-finite argument.
 pub fn noncentral_t_cdf(t: f64, df: f64, nc: f64) -> f64 {
-    if !(df > 0.0) || !t.is_finite() || !nc.is_finite() {
+    if df.is_nan() || df <= 0.0 || !t.is_finite() || !nc.is_finite() {
         return f64::NAN;
     }
     if t < 0.0 {
@@ -179,7 +179,7 @@ fn t_critical(student: &StudentsT, tail: f64) -> f64 {
     };
     for _ in 0..3 {
         let density = student.pdf(critical);
-        if !(density > 0.0) {
+        if density.is_nan() || density <= 0.0 {
             break;
         }
         let step = (student.sf(critical) - tail) / density;
