@@ -103,16 +103,25 @@ pub fn design_summary(design: &HoldoutDesign, texts: &Texts) -> String {
 
     // The cost.
     let cost = &design.cost;
-    let mut cost_text = if proportion {
-        texts.fill(
+    // A negative effect makes the holdout keep outcome rather than forgo it.
+    let forgone = cost.forgone_outcome;
+    let mut cost_text = match (proportion, forgone < 0.0) {
+        (true, false) => texts.fill(
             "design_holdout.cost_conversions",
-            &[("conversions", &texts.number(cost.forgone_outcome, 1))],
-        )
-    } else {
-        texts.fill(
-            "design_holdout.cost_metric",
+            &[("conversions", &texts.number(forgone, 1))],
+        ),
+        (true, true) => texts.fill(
+            "design_holdout.kept_conversions",
+            &[("conversions", &texts.number(-forgone, 1))],
+        ),
+        (false, kept) => texts.fill(
+            if kept {
+                "design_holdout.kept_metric"
+            } else {
+                "design_holdout.cost_metric"
+            },
             &[
-                ("amount", &texts.amount(cost.forgone_outcome)),
+                ("amount", &texts.amount(forgone.abs())),
                 (
                     "name",
                     &parameters
@@ -121,12 +130,12 @@ pub fn design_summary(design: &HoldoutDesign, texts: &Texts) -> String {
                         .unwrap_or_else(|| texts.t("design_holdout.outcome").to_string()),
                 ),
             ],
-        )
+        ),
     };
     if let (true, Some(value)) = (proportion, cost.forgone_value) {
         cost_text.push_str(&texts.fill(
             "design_holdout.cost_value",
-            &[("value", &texts.amount(value))],
+            &[("value", &texts.amount(value.abs()))],
         ));
     }
     rows.push((texts.t("design_holdout.cost").to_string(), cost_text));
