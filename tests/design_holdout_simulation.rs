@@ -205,4 +205,15 @@ fn design_json_same_across_thread_counts() {
     let one = run("1");
     let two = run("2");
     assert!(one == two, "design.json differs between 1 and 2 threads");
+
+    let json: serde_json::Value = serde_json::from_slice(&one).expect("valid JSON");
+    let simulation = &json["simulation"];
+    assert_eq!(simulation["units"], 3_000);
+    assert_eq!(simulation["treated_units"], 1_500);
+    assert_eq!(simulation["injection"], "multiply");
+    assert_eq!(simulation["power"]["effect"], 0.2);
+    let evaluations = simulation["mde"]["evaluations"]
+        .as_array()
+        .expect("MDE evaluations");
+    assert!(evaluations.len() >= 9, "{} evaluations", evaluations.len());
 }

@@ -4,10 +4,10 @@
 //! With `N` users in total, a share `s_t` treated and `s_c = 1 − s_t` held out, per-unit
 //! variances `v_t` and `v_c` and a true difference `δ`, the estimated difference has standard
 //! deviation `σ₁ / √N` with `σ₁² = v_t / s_t + v_c / s_c`. The test rejects when the difference
-//! is further from zero than `z · σ₀ / √N`, where `σ₀` is the null standard deviation: `σ₀ = σ₁`
-//! for a test with the unpooled (Wald) standard error, as the bootstrap interval of
-//! `analyze holdout` behaves, and the pooled-proportion value for the classic pooled z-test.
-//! Then
+//! is further from zero than `z · σ₀ / √N`, where `σ₀` is the null standard deviation. A test
+//! with the unpooled (Wald) standard error has `σ₀ = σ₁`, and the bootstrap interval of
+//! `analyze holdout` behaves like it. The classic pooled z-test of two proportions takes `σ₀`
+//! from the pooled proportion. Then
 //!
 //! ```text
 //! power = Φ̄(z_a σ₀/σ₁ − δ √N / σ₁)  +  Φ(−z_a σ₀/σ₁ − δ √N / σ₁)

@@ -1,6 +1,7 @@
 //! The power curve of a holdout design, written as PNG and SVG: analytic power against effect
-//! size at the design's users, with the target power, the design's effect and, when the
-//! simulation ran on the same users, the simulated powers with their Monte-Carlo error.
+//! size at the design's users, with the target power and the MDE at it. When the simulation
+//! ran on the same users, the chart also shows the simulated powers with their Monte-Carlo
+//! error.
 
 use std::path::{Path, PathBuf};
 

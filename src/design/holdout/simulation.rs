@@ -12,10 +12,10 @@
 //! - a numeric metric with a relative effect `r`: every treated value is multiplied by
 //!   `1 + r`, so the treated mean rises by `r` and zeros stay zero;
 //! - a numeric metric with an absolute effect `δ`: `δ` is added to every treated value;
-//! - a 0/1 metric: each treated 0 becomes 1 with probability `δ ÷ (1 − p)` (for `δ > 0`), or
-//!   each treated 1 becomes 0 with probability `−δ ÷ p` (for `δ < 0`), where `p` is the
-//!   history's rate and `δ` the absolute effect (`r · p` for a relative one), so the outcome
-//!   stays 0/1 and the treated rate rises by `δ` in expectation.
+//! - a 0/1 metric: each treated 0 becomes 1 with probability `δ ÷ (1 − p)` for `δ > 0`, and
+//!   each treated 1 becomes 0 with probability `−δ ÷ p` for `δ < 0`. Here `p` is the history's
+//!   rate and `δ` the absolute effect (`r · p` for a relative one). So the outcome stays 0/1
+//!   and the treated rate moves by `δ` in expectation.
 //!
 //! Randomness: replication `i` draws its split, its injection and the seed of its bootstrap
 //! from [`stream`]`(seed, i)`, so the result does not depend on the thread count, and every
