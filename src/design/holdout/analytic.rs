@@ -475,6 +475,51 @@ mod tests {
     }
 
     #[test]
+    fn power_grows_with_effect_and_users() {
+        for null_variance in [NullVariance::Unpooled, NullVariance::Pooled] {
+            let mut setup = proportion(0.05, 0.8);
+            setup.null_variance = null_variance;
+            let mut previous = 0.0;
+            for step in 1..=40 {
+                let power = setup.power(0.0005 * f64::from(step), 50_000.0);
+                assert!(
+                    power >= previous,
+                    "{null_variance:?} effect step {step}: {power}"
+                );
+                previous = power;
+            }
+            let mut previous = 0.0;
+            for step in 1..=40 {
+                let power = setup.power(0.004, 2_000.0 * f64::from(step));
+                assert!(
+                    power >= previous,
+                    "{null_variance:?} users step {step}: {power}"
+                );
+                previous = power;
+            }
+        }
+    }
+
+    #[test]
+    fn mean_design_round_trips() {
+        let setup = AnalyticSetup {
+            outcome: Outcome::Mean {
+                baseline_mean: 2.0,
+                sd: 9.0,
+            },
+            treated_share: 0.7,
+            alpha: 0.1,
+            alternative: Alternative::Larger,
+            null_variance: NullVariance::Unpooled,
+        };
+        let users = setup.users_for_power(0.2, 0.9).expect("valid");
+        let power = setup.power(0.2, users);
+        assert!((power - 0.9).abs() < 1e-9, "{power}");
+        let effect = setup.minimum_detectable_effect(users, 0.9).expect("valid");
+        assert!((effect - 0.2).abs() < 1e-9, "{effect}");
+    }
+
+    #[test]
     fn cohens_h_matches_statsmodels() {
         // statsmodels 0.15.0: proportion_effectsize(0.055, 0.05) = 0.022424345475803797
         let h = cohens_h(0.055, 0.05);
