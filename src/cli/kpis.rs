@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use liftlab::kpi::{self, LinkSpec};
-use liftlab::report::write_named_report_dir;
+use liftlab::report::write_json_dir;
 
 use super::{Context, Failure, check_out};
 
@@ -51,7 +51,7 @@ pub(crate) fn run(args: &KpisArgs, context: Context) -> Result<(), Failure> {
         .map_err(Failure::input)?;
     let report = kpi::analyze(&funnel, &measures).map_err(Failure::input)?;
 
-    write_named_report_dir(&report, "kpis.json", &args.out, |staging| {
+    write_json_dir(&report, "kpis.json", &args.out, |staging| {
         let csv = report.to_csv().map_err(|error| error.to_string())?;
         let csv_path = staging.join("kpis.csv");
         std::fs::write(&csv_path, csv)
@@ -66,7 +66,7 @@ pub(crate) fn run(args: &KpisArgs, context: Context) -> Result<(), Failure> {
     .map_err(Failure::other)?;
     if let Some(dir) = &args.export_calibration {
         let export = kpi::calibration::calibration_export(&funnel, &measures, &report);
-        write_named_report_dir(&export, "calibration.json", dir, |staging| {
+        write_json_dir(&export, "calibration.json", dir, |staging| {
             kpi::calibration::write_calibration_csvs(&export, staging)
         })
         .map_err(Failure::other)?;

@@ -187,6 +187,28 @@ fn bootstrap_lifts(
         .collect()
 }
 
+/// Returns the primary bootstrap interval of the absolute lift (treated − control) of one
+/// metric, computed exactly as [`analyze`] computes it for a comparison: the same statistic,
+/// resampling scheme, seed and interval method. `None` when the lift or its interval is
+/// undefined. Used by test design to predict what the analysis will find.
+pub fn absolute_lift_interval(
+    control: &AtomTable,
+    treatment: &AtomTable,
+    kind: MetricKind,
+    config: &HoldoutConfig,
+    progress: &dyn Progress,
+) -> Option<Interval> {
+    let lifts = bootstrap_lifts(
+        control,
+        treatment,
+        kind,
+        &[(Lift::Absolute, "metric unit")],
+        config,
+        progress,
+    );
+    lifts.into_iter().next()?.estimate.interval
+}
+
 /// Builds a lift's estimate from its point and bootstrap replicates.
 fn lift_estimate(
     point: f64,

@@ -7,4 +7,4 @@
 mod analysis;
 pub mod stats;
 
-pub use analysis::{HoldoutConfig, HoldoutError, HoldoutInterval, analyze};
+pub use analysis::{HoldoutConfig, HoldoutError, HoldoutInterval, absolute_lift_interval, analyze};

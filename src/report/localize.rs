@@ -80,6 +80,7 @@ pub fn warning_message(warning: &Warning, texts: &Texts) -> String {
         "sample_ratio_mismatch" => fill(texts.t("report.warning.sample_ratio_mismatch")),
         "rows_not_analysed" => fill(texts.t("report.warning.rows_not_analysed")),
         "segments_exploratory" => fill(texts.t("report.warning.segments_exploratory")),
+        "undefined_replications" => fill(texts.t("report.warning.undefined_replications")),
         _ => warning.message.clone(),
     }
 }

@@ -33,13 +33,13 @@ pub fn write_report_dir<T: serde::Serialize>(
     out: &Path,
     render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
 ) -> Result<Vec<PathBuf>, WriteError> {
-    write_named_report_dir(report, REPORT_FILE, out, render_extra)
+    write_json_dir(report, REPORT_FILE, out, render_extra)
 }
 
-/// Like [`write_report_dir`], with the JSON file named `file_name` instead of `report.json`.
-pub fn write_named_report_dir<T: serde::Serialize>(
+/// Like [`write_report_dir`], with the JSON file named `json_name` (such as `design.json`).
+pub fn write_json_dir<T: serde::Serialize>(
     report: &T,
-    file_name: &str,
+    json_name: &str,
     out: &Path,
     render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
 ) -> Result<Vec<PathBuf>, WriteError> {
@@ -54,7 +54,7 @@ pub fn write_named_report_dir<T: serde::Serialize>(
     }
     std::fs::create_dir(&staging).map_err(io_error(&staging))?;
 
-    let result = stage_and_move(report, file_name, out, &staging, render_extra);
+    let result = stage_and_move(report, json_name, out, &staging, render_extra);
     // The staging folder is empty after a success; after a failure it contains partial files.
     let _ = std::fs::remove_dir_all(&staging);
     result
@@ -62,15 +62,15 @@ pub fn write_named_report_dir<T: serde::Serialize>(
 
 fn stage_and_move<T: serde::Serialize>(
     report: &T,
-    file_name: &str,
+    json_name: &str,
     out: &Path,
     staging: &Path,
     render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
 ) -> Result<Vec<PathBuf>, WriteError> {
     // Stage every file.
-    let staged_report = staging.join(file_name);
+    let staged_report = staging.join(json_name);
     let mut json = serde_json::to_string_pretty(report).map_err(|error| WriteError::Json {
-        path: out.join(file_name),
+        path: out.join(json_name),
         message: error.to_string(),
     })?;
     json.push('\n');
