@@ -624,7 +624,7 @@ impl Histogram {
 // Axes, header and legend
 // ---------------------------------------------------------------------------------------
 
-type ChartCoord = Cartesian2d<TickedRange, TickedRange>;
+pub(crate) type ChartCoord = Cartesian2d<TickedRange, TickedRange>;
 
 /// A linear f64 axis with ticks chosen by this module, so tick values line up with the
 /// decimals and dates of their labels. Plotters 0.3.7 has `WithKeyPoints` for custom ticks,
@@ -691,7 +691,7 @@ impl Axis {
 }
 
 /// Draws the axes, tick labels and grid lines in `body` and returns the chart to draw on.
-fn draw_axes<'a, DB: DrawingBackend>(
+pub(crate) fn draw_axes<'a, DB: DrawingBackend>(
     body: &'a DrawingArea<DB, Shift>,
     x_axis: &Axis,
     y_axis: &Axis,
@@ -982,7 +982,7 @@ pub(crate) fn number_ticks(range: &Range<f64>, max_ticks: usize) -> (Vec<f64>, u
 
 /// Returns at most 8 date ticks from `first` to `last` (day counts), a whole number of days
 /// or weeks apart, with one tick on `anchor` (the first test day).
-fn date_ticks(first: f64, last: f64, anchor: f64) -> Vec<f64> {
+pub(crate) fn date_ticks(first: f64, last: f64, anchor: f64) -> Vec<f64> {
     const MAX_TICKS: f64 = 8.0;
     const STEPS_IN_DAYS: [f64; 9] = [1.0, 2.0, 7.0, 14.0, 28.0, 56.0, 91.0, 182.0, 364.0];
     let days = last - first;

@@ -14,4 +14,4 @@ pub use holdout_schema::*;
 pub use holdout_summary::holdout_summary;
 pub use schema::*;
 pub use summary::geo_summary;
-pub use write::{REPORT_FILE, WriteError, write_report_dir};
+pub use write::{REPORT_FILE, WriteError, write_output_dir, write_report_dir};

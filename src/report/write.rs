@@ -33,6 +33,17 @@ pub fn write_report_dir<T: serde::Serialize>(
     out: &Path,
     render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
 ) -> Result<Vec<PathBuf>, WriteError> {
+    write_output_dir(report, REPORT_FILE, out, render_extra)
+}
+
+/// Writes `document` as the JSON file `file_name` (such as `design.json`) into `out`, whole
+/// or not at all, like [`write_report_dir`].
+pub fn write_output_dir<T: serde::Serialize>(
+    document: &T,
+    file_name: &str,
+    out: &Path,
+    render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
+) -> Result<Vec<PathBuf>, WriteError> {
     let io_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| WriteError::Io { path, source }
@@ -44,7 +55,7 @@ pub fn write_report_dir<T: serde::Serialize>(
     }
     std::fs::create_dir(&staging).map_err(io_error(&staging))?;
 
-    let result = stage_and_move(report, out, &staging, render_extra);
+    let result = stage_and_move(document, file_name, out, &staging, render_extra);
     // The staging folder is empty after a success; after a failure it contains partial files.
     let _ = std::fs::remove_dir_all(&staging);
     result
@@ -52,14 +63,15 @@ pub fn write_report_dir<T: serde::Serialize>(
 
 fn stage_and_move<T: serde::Serialize>(
     report: &T,
+    file_name: &str,
     out: &Path,
     staging: &Path,
     render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
 ) -> Result<Vec<PathBuf>, WriteError> {
     // Stage every file.
-    let staged_report = staging.join(REPORT_FILE);
+    let staged_report = staging.join(file_name);
     let mut json = serde_json::to_string_pretty(report).map_err(|error| WriteError::Json {
-        path: out.join(REPORT_FILE),
+        path: out.join(file_name),
         message: error.to_string(),
     })?;
     json.push('\n');

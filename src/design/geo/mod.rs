@@ -1,1 +1,796 @@
-//! Geo test design: market selection, power by simulation, assignment and budget.
+//! Geo test design: market selection, power by simulation, MDE, budget, assignment and a
+//! design-time A/A check, on a historical panel.
+//!
+//! The steps of [`design`]:
+//!
+//! 1. The last `held_out_days` of the panel are set aside for the A/A check; the days before
+//!    them are the selection history.
+//! 2. Candidate treated sets per treated count: a screened search (`candidates`), stratified
+//!    randomisation or matched pairs (`assignment`).
+//! 3. Each candidate is analysed in every rolling window of the selection history, for each
+//!    duration, with the estimator and placebo-path inference of `analyze geo`
+//!    (`simulation`); power and the MDE follow (`power`), then the budget (`budget`).
+//! 4. Designs are ranked by the mean of their ranks by MDE, budget and pre-period error; a
+//!    budget cap drops the designs that cost more.
+//! 5. The best design is analysed on the held-out windows without effect (`aa_check`) and its
+//!    assignment is written with balance checks.
+
+pub mod aa_check;
+pub mod assignment;
+pub mod budget;
+pub mod candidates;
+pub mod charts;
+pub mod power;
+pub mod schema;
+pub mod simulation;
+pub mod summary;
+
+use rayon::prelude::*;
+
+use crate::data::{Panel, PanelSpec};
+use crate::geo::config::{MIN_CONTROL_GEOS, MIN_PRE_PERIOD_DAYS, suggest_geos};
+use crate::geo::placebo::binomial;
+use crate::geo::{Estimator, GeoError};
+use crate::progress::Progress;
+use crate::report::{ToolInfo, Warning};
+
+use aa_check::aa_check;
+use assignment::AssignmentMethod;
+use budget::{CpicRange, budget};
+use candidates::{Candidate, SearchInput, SearchSummary, pre_period_fit, treated_share};
+use power::{minimum_detectable_effect, power_at, power_curve};
+use schema::{
+    AssignmentSummary, DESIGN_SCHEMA_VERSION, DesignDataSummary, DesignResult, FitSeries,
+    GeoDesignParameters, GeoDesignReport, RecommendedDesign,
+};
+use simulation::{DurationOutcomes, InferenceSettings, minimum_placebo_paths, simulate_set};
+
+/// Fewest simulated windows per duration: with fewer, power has a Monte-Carlo standard error
+/// above 0.09 at 80% power and the MDE is little more than a guess.
+pub const MIN_WINDOWS: usize = 20;
+
+/// Points of each power curve, from zero to the largest effect.
+pub const POWER_CURVE_POINTS: usize = 50;
+
+/// Settings of a geo design.
+#[derive(Debug, Clone)]
+pub struct GeoDesignConfig {
+    /// Treated counts to consider, ascending.
+    pub treated_counts: Vec<usize>,
+    /// Test durations in days, ascending.
+    pub durations_days: Vec<usize>,
+    /// Geos every design treats.
+    pub include: Vec<String>,
+    /// Geos no design treats (they stay controls).
+    pub exclude: Vec<String>,
+    pub cpic: Option<CpicRange>,
+    /// Largest budget allowed at the highest CPIC.
+    pub budget_cap: Option<f64>,
+    /// Allowed treated share of the total KPI, as fractions.
+    pub treated_share: Option<(f64, f64)>,
+    /// Target power, as a fraction.
+    pub power: f64,
+    pub inference: InferenceSettings,
+    /// Largest relative effect searched for the MDE, as a fraction.
+    pub max_effect: f64,
+    /// Candidates simulated per treated count.
+    pub candidates_per_count: usize,
+    /// Candidates screened per treated count by one pre-period fit.
+    pub screened_per_count: usize,
+    /// Days at the end held out for the A/A check; the longest duration when `None`.
+    pub held_out_days: Option<usize>,
+    pub assignment: AssignmentMethod,
+    /// Designs that get a power curve.
+    pub top: usize,
+}
+
+impl GeoDesignConfig {
+    pub const DEFAULT_POWER: f64 = 0.8;
+    pub const DEFAULT_PLACEBO_SETS: usize = 40;
+    pub const DEFAULT_MAX_EFFECT: f64 = 0.25;
+    pub const DEFAULT_CANDIDATES: usize = 20;
+    pub const DEFAULT_SCREENED: usize = 2000;
+    pub const DEFAULT_TOP: usize = 5;
+}
+
+/// A design request that cannot be met.
+#[derive(Debug, thiserror::Error)]
+pub enum DesignError {
+    #[error("--{flag} geo `{geo}` is not in {path}{suggestion}")]
+    UnknownGeo {
+        flag: &'static str,
+        path: String,
+        geo: String,
+        suggestion: String,
+    },
+
+    #[error(
+        "geo `{geo}` is both included and excluded; list it in --include or --exclude, not both"
+    )]
+    IncludedAndExcluded { geo: String },
+
+    #[error(
+        "{included} geos are included (--include) but the smallest treated count is {smallest}; \
+         expected at most {smallest} included geos, or a larger --treated-count"
+    )]
+    TooManyIncluded { included: usize, smallest: usize },
+
+    #[error(
+        "--treated-count {count} cannot be met: {eligible} geos may be treated after \
+         --exclude; expected a count of at most {eligible}"
+    )]
+    TooFewEligible { count: usize, eligible: usize },
+
+    #[error(
+        "--treated-count {count} leaves {controls} control geos in {path} for {placebo_sets} \
+         placebo sets of {count} geos each ({possible} possible); expected a treated count of \
+         at most {max} so that the placebo-path inference has at least {min_paths} sets"
+    )]
+    TreatedCountTooLarge {
+        count: usize,
+        controls: usize,
+        path: String,
+        placebo_sets: usize,
+        possible: u64,
+        max: usize,
+        min_paths: usize,
+    },
+
+    #[error(
+        "--durations {duration} is too long for {path}: {days} days, minus {held_out} held out \
+         for the A/A check, leave {windows} windows with a pre-period of at least {min_pre} \
+         days; expected at least {MIN_WINDOWS} windows, so at most {max} days (or a shorter \
+         --held-out-days)"
+    )]
+    DurationTooLong {
+        duration: usize,
+        path: String,
+        days: usize,
+        held_out: usize,
+        windows: usize,
+        min_pre: usize,
+        max: usize,
+    },
+
+    #[error(
+        "--held-out-days {held_out} is invalid for a panel of {days} days; expected 1 to {max}"
+    )]
+    InvalidHeldOut {
+        held_out: usize,
+        days: usize,
+        max: usize,
+    },
+
+    #[error("--power {power} is invalid; expected a fraction above alpha ({alpha}) and below 1")]
+    InvalidPower { power: f64, alpha: f64 },
+
+    #[error("--level {level} is invalid; expected a fraction between 0 and 1, such as 0.90")]
+    InvalidLevel { level: f64 },
+
+    #[error(
+        "--placebo-sets {placebo_sets} is too few for level {level}; expected at least \
+         {min_paths} so that the placebo-path bootstrap has a path for each tail"
+    )]
+    TooFewPlaceboSets {
+        placebo_sets: usize,
+        level: f64,
+        min_paths: usize,
+    },
+
+    #[error("--resamples {resamples} is too few; expected at least 100")]
+    TooFewResamples { resamples: usize },
+
+    #[error("--max-effect {max_effect} is invalid; expected a positive fraction such as 0.25")]
+    InvalidMaxEffect { max_effect: f64 },
+
+    #[error(
+        "no candidate set has a treated share of the KPI within {low} to {high} (--treated-share); \
+         widen the range"
+    )]
+    NoSetInShareRange { low: f64, high: f64 },
+
+    #[error(
+        "no design reaches {power} power at effects up to {max_effect} (--max-effect); the best, \
+         {geos} for {duration} days, reaches {best_power:.2}; allow larger effects, longer \
+         durations or more treated geos"
+    )]
+    PowerNotReached {
+        power: f64,
+        max_effect: f64,
+        geos: String,
+        duration: usize,
+        best_power: f64,
+    },
+
+    #[error(
+        "no design fits the budget of {budget_cap}: the cheapest, {geos} for {duration} days, \
+         needs {cheapest:.0} at a CPIC of {cpic}; raise --budget, or lower --cpic if it is \
+         too high"
+    )]
+    NoDesignWithinBudget {
+        budget_cap: f64,
+        geos: String,
+        duration: usize,
+        cheapest: f64,
+        cpic: f64,
+    },
+
+    #[error(transparent)]
+    Geo(#[from] GeoError),
+}
+
+/// A simulated design before ranking.
+struct Simulated {
+    candidate: Candidate,
+    outcomes: DurationOutcomes,
+    result: DesignResult,
+}
+
+/// Designs a geo test on `panel` read with `spec` under `config`.
+pub fn design(
+    panel: &Panel,
+    spec: &PanelSpec,
+    config: &GeoDesignConfig,
+    progress: &dyn Progress,
+) -> Result<GeoDesignReport, DesignError> {
+    let path = panel.file.path.clone();
+    let days = panel.dates.len();
+    let settings = config.inference;
+    let alpha = settings.alpha();
+    let min_paths = minimum_placebo_paths(alpha);
+    let mut warnings = Vec::new();
+
+    // Settings that do not depend on the data.
+    if !(settings.level > 0.0 && settings.level < 1.0) {
+        return Err(DesignError::InvalidLevel {
+            level: settings.level,
+        });
+    }
+    if !(config.power > alpha && config.power < 1.0) {
+        return Err(DesignError::InvalidPower {
+            power: config.power,
+            alpha,
+        });
+    }
+    if settings.placebo_sets < min_paths {
+        return Err(DesignError::TooFewPlaceboSets {
+            placebo_sets: settings.placebo_sets,
+            level: settings.level,
+            min_paths,
+        });
+    }
+    if settings.resamples < 100 {
+        return Err(DesignError::TooFewResamples {
+            resamples: settings.resamples,
+        });
+    }
+    if !(config.max_effect > 0.0 && config.max_effect.is_finite()) {
+        return Err(DesignError::InvalidMaxEffect {
+            max_effect: config.max_effect,
+        });
+    }
+
+    // Geos: included and excluded names exist, and the counts can be met.
+    let lookup = |flag: &'static str, geo: &String| {
+        panel.geo_index(geo).ok_or_else(|| DesignError::UnknownGeo {
+            flag,
+            path: path.clone(),
+            geo: geo.clone(),
+            suggestion: suggest_geos(geo, &panel.geos),
+        })
+    };
+    let mut include = Vec::new();
+    for geo in &config.include {
+        let index = lookup("include", geo)?;
+        if !include.contains(&index) {
+            include.push(index);
+        }
+    }
+    let mut exclude = Vec::new();
+    for geo in &config.exclude {
+        let index = lookup("exclude", geo)?;
+        if include.contains(&index) {
+            return Err(DesignError::IncludedAndExcluded { geo: geo.clone() });
+        }
+        exclude.push(index);
+    }
+    let smallest = config.treated_counts.first().copied().unwrap_or(0);
+    if include.len() > smallest {
+        return Err(DesignError::TooManyIncluded {
+            included: include.len(),
+            smallest,
+        });
+    }
+    let pool: Vec<usize> = (0..panel.geos.len())
+        .filter(|geo| !include.contains(geo) && !exclude.contains(geo))
+        .collect();
+    let eligible = include.len() + pool.len();
+    for &count in &config.treated_counts {
+        if count > eligible {
+            return Err(DesignError::TooFewEligible { count, eligible });
+        }
+        let controls = panel.geos.len() - count;
+        let possible = if count < controls {
+            binomial(controls as u64, count as u64)
+        } else {
+            0
+        };
+        if controls < MIN_CONTROL_GEOS || possible < min_paths as u64 {
+            let max = (1..count)
+                .rev()
+                .find(|k| {
+                    let c = panel.geos.len() - k;
+                    *k < c && binomial(c as u64, *k as u64) >= min_paths as u64
+                })
+                .unwrap_or(0);
+            return Err(DesignError::TreatedCountTooLarge {
+                count,
+                controls,
+                path,
+                placebo_sets: settings.placebo_sets,
+                possible,
+                max,
+                min_paths,
+            });
+        }
+    }
+
+    // Days: the held-out tail and the windows of each duration.
+    let longest = config.durations_days.iter().copied().max().unwrap_or(1);
+    let held_out = config.held_out_days.unwrap_or(longest);
+    let max_held_out = days.saturating_sub(MIN_PRE_PERIOD_DAYS + 1);
+    if held_out == 0 || held_out > max_held_out {
+        return Err(DesignError::InvalidHeldOut {
+            held_out,
+            days,
+            max: max_held_out,
+        });
+    }
+    let selection_days = days - held_out;
+    let mut selection_windows: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut held_out_windows: Vec<(usize, Vec<usize>)> = Vec::new();
+    for &duration in &config.durations_days {
+        let windows = (selection_days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + duration);
+        if windows < MIN_WINDOWS {
+            return Err(DesignError::DurationTooLong {
+                duration,
+                path,
+                days,
+                held_out,
+                windows,
+                min_pre: MIN_PRE_PERIOD_DAYS,
+                max: (selection_days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + MIN_WINDOWS),
+            });
+        }
+        let starts: Vec<usize> = (MIN_PRE_PERIOD_DAYS..=selection_days - duration).collect();
+        selection_windows.push((duration, starts));
+        let first = MIN_PRE_PERIOD_DAYS.max(selection_days + 1 - duration);
+        held_out_windows.push((duration, (first..=days - duration).collect()));
+    }
+
+    // Candidates per treated count.
+    let search_input = SearchInput {
+        kpi: &panel.kpi,
+        history_days: selection_days,
+        estimator: settings.estimator,
+        include: &include,
+        pool: &pool,
+        treated_share: config.treated_share,
+        simulate: config.candidates_per_count,
+        screen: config.screened_per_count,
+        seed: settings.seed,
+    };
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut summaries: Vec<SearchSummary> = Vec::new();
+    for &count in &config.treated_counts {
+        let (found, summary) = match config.assignment {
+            AssignmentMethod::Search => candidates::search(&search_input, count)?,
+            AssignmentMethod::Stratified | AssignmentMethod::MatchedPairs => {
+                randomised(&search_input, config, count)?
+            }
+        };
+        candidates.extend(found);
+        summaries.push(summary);
+    }
+    if candidates.is_empty() {
+        let (low, high) = config.treated_share.unwrap_or((0.0, 1.0));
+        return Err(DesignError::NoSetInShareRange { low, high });
+    }
+
+    // Power simulation, one candidate at a time in parallel.
+    progress.start("candidates", candidates.len() as u64);
+    let simulated: Vec<Result<Vec<Simulated>, GeoError>> = candidates
+        .par_iter()
+        .map(|candidate| {
+            let outcomes = simulate_set(
+                &panel.kpi,
+                &candidate.treated,
+                &selection_windows,
+                &settings,
+            )?;
+            progress.advance(1);
+            Ok(outcomes
+                .into_iter()
+                .map(|outcomes| {
+                    let result = evaluate(panel, candidate, &outcomes, config);
+                    Simulated {
+                        candidate: candidate.clone(),
+                        outcomes,
+                        result,
+                    }
+                })
+                .collect())
+        })
+        .collect();
+    progress.finish();
+    let mut designs: Vec<Simulated> = Vec::new();
+    for entry in simulated {
+        designs.extend(entry?);
+    }
+
+    // Rank, then drop designs over budget.
+    let (mut reached, mut unreached): (Vec<Simulated>, Vec<Simulated>) =
+        designs.into_iter().partition(|d| d.result.mde.is_some());
+    if reached.is_empty() {
+        let best = unreached
+            .iter()
+            .max_by(|a, b| {
+                a.result
+                    .power_at_max_effect
+                    .total_cmp(&b.result.power_at_max_effect)
+            })
+            .map(|d| &d.result);
+        return Err(DesignError::PowerNotReached {
+            power: config.power,
+            max_effect: config.max_effect,
+            geos: best.map(|r| r.treated_geos.join(", ")).unwrap_or_default(),
+            duration: best.map_or(0, |r| r.duration_days),
+            best_power: best.map_or(0.0, |r| r.power_at_max_effect),
+        });
+    }
+    rank(&mut reached);
+    let mut designs_over_budget = 0;
+    if let Some(cap) = config.budget_cap {
+        let cheapest = reached
+            .iter()
+            .filter_map(|d| d.result.budget.map(|b| (b.high, d)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(cost, d)| {
+                (
+                    cost,
+                    d.result.treated_geos.join(", "),
+                    d.result.duration_days,
+                )
+            });
+        let before = reached.len();
+        reached.retain(|d| d.result.budget.is_none_or(|b| b.high <= cap));
+        designs_over_budget = before - reached.len();
+        if reached.is_empty() {
+            let (cheapest, geos, duration) = cheapest.unwrap_or((0.0, String::new(), 0));
+            return Err(DesignError::NoDesignWithinBudget {
+                budget_cap: cap,
+                geos,
+                duration,
+                cheapest,
+                cpic: config.cpic.map_or(0.0, |c| c.high),
+            });
+        }
+    }
+    unreached.sort_by(|a, b| {
+        b.result
+            .power_at_max_effect
+            .total_cmp(&a.result.power_at_max_effect)
+            .then_with(|| a.candidate.treated.cmp(&b.candidate.treated))
+            .then(a.result.duration_days.cmp(&b.result.duration_days))
+    });
+    let mut ordered: Vec<Simulated> = reached.into_iter().chain(unreached).collect();
+    for (index, design) in ordered.iter_mut().enumerate() {
+        design.result.rank = index + 1;
+        if index < config.top {
+            design.result.power_curve = power_curve(
+                &design.outcomes.outcomes,
+                config.max_effect,
+                POWER_CURVE_POINTS,
+                settings.level,
+            );
+        }
+    }
+
+    // The recommended design: A/A check on held-out windows, fit series and assignment.
+    let best = &ordered[0];
+    let duration = best.result.duration_days;
+    let held_out_starts: Vec<(usize, Vec<usize>)> = held_out_windows
+        .into_iter()
+        .filter(|(d, _)| *d == duration)
+        .collect();
+    let held_out_outcomes = simulate_set(
+        &panel.kpi,
+        &best.candidate.treated,
+        &held_out_starts,
+        &settings,
+    )?;
+    let date_texts: Vec<String> = panel.dates.iter().map(|d| d.to_string()).collect();
+    let aa = held_out_outcomes
+        .first()
+        .map(|o| aa_check(&o.outcomes, o.unusable, &date_texts, settings.level, alpha))
+        .unwrap_or_else(|| aa_check(&[], 0, &date_texts, settings.level, alpha));
+    if let Some(rate) = aa.false_positive_rate
+        && let Some(error) = aa.false_positive_rate_standard_error
+        && rate > alpha + 2.0 * error.max(0.05)
+    {
+        warnings.push(Warning {
+            code: "aa_false_positives".to_string(),
+            message: format!(
+                "the recommended design called an effect in {:.0}% of {} held-out windows \
+                 without one, more than the {:.0}% expected; treat its MDE as optimistic",
+                rate * 100.0,
+                aa.windows,
+                alpha * 100.0
+            ),
+        });
+    }
+    let fit = pre_period_fit(
+        &panel.kpi,
+        &best.candidate.treated,
+        selection_days,
+        settings.estimator,
+    )?;
+    let balance = assignment::balance(&panel.kpi, &best.candidate.treated, selection_days);
+    if !balance.balanced {
+        warnings.push(Warning {
+            code: "unbalanced_assignment".to_string(),
+            message: format!(
+                "the treated geos' mean daily KPI differs from the controls' by {:.2} standard \
+                 deviations (more than {}); the counterfactual has to bridge that difference",
+                balance.standardized_mean_difference, balance.threshold
+            ),
+        });
+    }
+    let rows = assignment::rows(&best.candidate, &panel.geos);
+    let recommended = RecommendedDesign {
+        treated_geos: best.result.treated_geos.clone(),
+        duration_days: duration,
+        estimator: settings.estimator.name().to_string(),
+        intercept: settings.estimator.has_intercept(),
+        level: settings.level,
+        seed: settings.seed,
+        mde: best.result.mde,
+        budget: best.result.budget,
+    };
+    if panel.filled_cells > 0 {
+        warnings.push(Warning {
+            code: "filled_cells".to_string(),
+            message: format!(
+                "{} missing geo × day cells were counted as zero (--missing zero)",
+                panel.filled_cells
+            ),
+        });
+    }
+
+    Ok(GeoDesignReport {
+        schema_version: DESIGN_SCHEMA_VERSION.to_string(),
+        tool: ToolInfo::current(),
+        kind: "geo_design".to_string(),
+        inputs: vec![panel.file.clone()],
+        parameters: GeoDesignParameters {
+            geo_col: spec.geo_col.clone(),
+            date_col: spec.date_col.clone(),
+            kpi_col: spec.kpi_col.clone(),
+            date_format: spec.date_format.clone(),
+            delimiter: char::from(spec.delimiter).to_string(),
+            missing: spec.missing.name().to_string(),
+            treated_counts: config.treated_counts.clone(),
+            durations_days: config.durations_days.clone(),
+            include: config.include.clone(),
+            exclude: config.exclude.clone(),
+            cpic: config.cpic,
+            budget_cap: config.budget_cap,
+            treated_share: config.treated_share.map(|(low, high)| [low, high]),
+            power: config.power,
+            level: settings.level,
+            alpha,
+            estimator: settings.estimator.name().to_string(),
+            intercept: settings.estimator.has_intercept(),
+            resamples: settings.resamples,
+            placebo_sets: settings.placebo_sets,
+            max_effect: config.max_effect,
+            candidates_per_count: config.candidates_per_count,
+            screened_per_count: config.screened_per_count,
+            held_out_days: held_out,
+            assignment: config.assignment.name().to_string(),
+            seed: settings.seed,
+        },
+        data: DesignDataSummary {
+            geos: panel.geos.len(),
+            days,
+            first_date: date_texts[0].clone(),
+            last_date: date_texts[days - 1].clone(),
+            selection_days,
+            held_out_days: held_out,
+            min_pre_period_days: MIN_PRE_PERIOD_DAYS,
+        },
+        recommended,
+        search: summaries,
+        designs: ordered.into_iter().map(|d| d.result).collect(),
+        designs_over_budget,
+        aa_check: aa,
+        assignment: AssignmentSummary {
+            method: config.assignment.name().to_string(),
+            balance,
+            rows,
+        },
+        recommended_fit: FitSeries {
+            dates: date_texts.clone(),
+            observed: fit.observed,
+            counterfactual: fit.counterfactual,
+            held_out_start: date_texts.get(selection_days).cloned(),
+        },
+        warnings,
+    })
+}
+
+/// Returns the randomised candidates of one treated count, with their fit and share.
+fn randomised(
+    input: &SearchInput,
+    config: &GeoDesignConfig,
+    count: usize,
+) -> Result<(Vec<Candidate>, SearchSummary), GeoError> {
+    let draws = match config.assignment {
+        AssignmentMethod::MatchedPairs => assignment::matched_pair_sets(
+            input.kpi,
+            input.history_days,
+            input.include,
+            input.pool,
+            count,
+            config.candidates_per_count,
+            input.seed,
+        ),
+        _ => assignment::stratified_sets(
+            input.kpi,
+            input.history_days,
+            input.include,
+            input.pool,
+            count,
+            config.candidates_per_count,
+            input.seed,
+        ),
+    };
+    let total: f64 = input
+        .kpi
+        .rows()
+        .into_iter()
+        .map(|row| row.iter().take(input.history_days).sum::<f64>())
+        .sum();
+    let drawn = draws.len();
+    let mut kept = Vec::with_capacity(drawn);
+    for mut candidate in draws {
+        candidate.treated_share =
+            treated_share(input.kpi, &candidate.treated, input.history_days, total);
+        if let Some((low, high)) = input.treated_share
+            && !(low..=high).contains(&candidate.treated_share)
+        {
+            continue;
+        }
+        candidate.fit = pre_period_fit(
+            input.kpi,
+            &candidate.treated,
+            input.history_days,
+            input.estimator,
+        )?
+        .quality;
+        kept.push(candidate);
+    }
+    let summary = SearchSummary {
+        treated_count: count,
+        sets_possible: binomial(
+            input.pool.len() as u64,
+            (count - input.include.len()) as u64,
+        ),
+        sets_screened: drawn,
+        sets_outside_share: drawn - kept.len(),
+        sets_simulated: kept.len(),
+        exhaustive: false,
+    };
+    Ok((kept, summary))
+}
+
+/// Returns the power, MDE and budget of one candidate at one duration.
+fn evaluate(
+    panel: &Panel,
+    candidate: &Candidate,
+    outcomes: &DurationOutcomes,
+    config: &GeoDesignConfig,
+) -> DesignResult {
+    let level = config.inference.level;
+    let windows = &outcomes.outcomes;
+    let mde = minimum_detectable_effect(windows, config.power, config.max_effect, level);
+    let zero = power_at(windows, 0.0, level);
+    let top = power_at(windows, config.max_effect, level);
+    let count = candidate.treated.len() as f64;
+    let expected_kpi = if windows.is_empty() {
+        0.0
+    } else {
+        windows
+            .iter()
+            .map(|o| o.observed_total * count)
+            .sum::<f64>()
+            / windows.len() as f64
+    };
+    let incremental = mde.map(|point| point.effect * expected_kpi);
+    let date = |start: usize| panel.dates[start].to_string();
+    DesignResult {
+        rank: 0,
+        treated_geos: candidate
+            .treated
+            .iter()
+            .map(|geo| panel.geos[*geo].clone())
+            .collect(),
+        duration_days: outcomes.duration_days,
+        origin: candidate.origin,
+        windows: windows.len(),
+        unusable_windows: outcomes.unusable,
+        first_test_start: windows.first().map(|o| date(o.window.start)),
+        last_test_start: windows.last().map(|o| date(o.window.start)),
+        mde: mde.map(|point| point.effect),
+        power_at_mde: mde.map(|point| point.power),
+        power_at_mde_standard_error: mde.map(|point| point.standard_error),
+        power_at_max_effect: top.power,
+        false_positive_rate: zero.power,
+        false_positive_rate_standard_error: zero.standard_error,
+        expected_kpi,
+        incremental_kpi_at_mde: incremental,
+        budget: incremental
+            .zip(config.cpic)
+            .map(|(kpi, cpic)| budget(kpi, cpic)),
+        treated_share: candidate.treated_share,
+        pre_period_relative_error: candidate.fit.relative_error,
+        pre_period_r_squared: candidate.fit.r_squared,
+        rank_score: None,
+        power_curve: Vec::new(),
+    }
+}
+
+/// Sorts designs by the mean of their ranks by MDE, budget (the incremental KPI at the MDE
+/// when no CPIC is given) and pre-period error; ties go to the smaller MDE.
+fn rank(designs: &mut [Simulated]) {
+    let n = designs.len();
+    let ranks_by = |key: &dyn Fn(&DesignResult) -> f64| -> Vec<f64> {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|a, b| key(&designs[*a].result).total_cmp(&key(&designs[*b].result)));
+        let mut ranks = vec![0.0; n];
+        for (rank, index) in order.into_iter().enumerate() {
+            ranks[index] = rank as f64 + 1.0;
+        }
+        ranks
+    };
+    let by_mde = ranks_by(&|r| r.mde.unwrap_or(f64::INFINITY));
+    let by_cost = ranks_by(&|r| {
+        r.budget
+            .map(|b| b.high)
+            .or(r.incremental_kpi_at_mde)
+            .unwrap_or(f64::INFINITY)
+    });
+    let by_fit = ranks_by(&|r| r.pre_period_relative_error);
+    for (index, design) in designs.iter_mut().enumerate() {
+        design.result.rank_score = Some((by_mde[index] + by_cost[index] + by_fit[index]) / 3.0);
+    }
+    designs.sort_by(|a, b| {
+        let score = |d: &Simulated| d.result.rank_score.unwrap_or(f64::INFINITY);
+        score(a)
+            .total_cmp(&score(b))
+            .then_with(|| {
+                a.result
+                    .mde
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&b.result.mde.unwrap_or(f64::INFINITY))
+            })
+            .then_with(|| a.candidate.treated.cmp(&b.candidate.treated))
+            .then(a.result.duration_days.cmp(&b.result.duration_days))
+    });
+}
+
+/// Returns `true` when `estimator` names the same estimator as the design's `name` and
+/// `intercept`.
+pub fn estimator_matches(estimator: Estimator, name: &str, intercept: bool) -> bool {
+    estimator.name() == name && estimator.has_intercept() == intercept
+}
