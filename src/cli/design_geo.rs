@@ -1,18 +1,20 @@
 //! `liftlab design geo`: geo market selection, power and budget.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use chrono::{Days, NaiveDate};
 use clap::{Args, ValueEnum};
 
 use liftlab::data::{DEFAULT_DATE_FORMAT, MissingPolicy, PanelSpec};
 use liftlab::design::geo::assignment::{self, AssignmentMethod};
 use liftlab::design::geo::budget::CpicRange;
+use liftlab::design::geo::schema::read_design;
 use liftlab::design::geo::simulation::InferenceSettings;
 use liftlab::design::geo::{self, GeoDesignConfig};
 use liftlab::geo::{Estimator, GeoConfig};
 use liftlab::report::write_output_dir;
 
-use super::args::{ArgError, EstimatorArg, MissingArg, delimiter_byte};
+use super::args::{ArgError, EstimatorArg, GeoArgs, MissingArg, delimiter_byte};
 use super::{Context, Failure, check_out, progress};
 
 /// File name of the design inside the output folder.
@@ -312,6 +314,122 @@ pub(crate) fn run(args: &DesignGeoArgs, context: Context) -> Result<(), Failure>
         );
     }
     Ok(())
+}
+
+/// Returns `args` completed from the design at `path`: treated geos, test end (from the
+/// planned duration), estimator, level, seed and panel columns.
+///
+/// A flag left at its default takes the design's value; a flag with any other value must
+/// agree with the design, or the analysis would not be the planned one.
+/// NOTE: a flag set explicitly to its default value cannot be told apart from an unset one,
+/// so it takes the design's value without an error.
+pub(crate) fn apply_design(args: &GeoArgs, path: &Path) -> Result<GeoArgs, Failure> {
+    let design = read_design(path).map_err(Failure::input)?;
+    let planned = &design.recommended;
+    let parameters = &design.parameters;
+    let mut merged = args.clone();
+    let conflict = |flag: &str, given: &dyn std::fmt::Display, planned: &dyn std::fmt::Display| {
+        Failure::input(format!(
+            "{flag} {given} contradicts the design in {}, which plans {planned}; leave {flag} \
+             out to use the design's value, or analyse without --design",
+            path.display()
+        ))
+    };
+
+    if !args.treated.is_empty() {
+        let mut given: Vec<String> = args.treated.iter().map(|g| g.trim().to_string()).collect();
+        let mut wanted = planned.treated_geos.clone();
+        given.sort();
+        wanted.sort();
+        if given != wanted {
+            return Err(conflict("--treated", &given.join(","), &wanted.join(",")));
+        }
+    }
+    merged.treated = planned.treated_geos.clone();
+
+    let columns = [
+        ("--geo-col", &mut merged.geo_col, "geo", &parameters.geo_col),
+        (
+            "--date-col",
+            &mut merged.date_col,
+            "date",
+            &parameters.date_col,
+        ),
+        ("--kpi-col", &mut merged.kpi_col, "kpi", &parameters.kpi_col),
+        (
+            "--date-format",
+            &mut merged.date_format,
+            DEFAULT_DATE_FORMAT,
+            &parameters.date_format,
+        ),
+    ];
+    for (flag, value, default, planned_value) in columns {
+        if value != default && value != planned_value {
+            return Err(conflict(flag, value, planned_value));
+        }
+        *value = planned_value.clone();
+    }
+
+    let planned_estimator = match planned.estimator.as_str() {
+        "synth" => EstimatorArg::Synth,
+        "tbr" => EstimatorArg::Tbr,
+        "did" => EstimatorArg::Did,
+        other => {
+            return Err(Failure::input(format!(
+                "{}: estimator {other:?} is unknown; expected synth, tbr or did",
+                path.display()
+            )));
+        }
+    };
+    if args.estimator != EstimatorArg::Synth && args.estimator != planned_estimator {
+        return Err(conflict(
+            "--estimator",
+            &format!("{:?}", args.estimator).to_lowercase(),
+            &planned.estimator,
+        ));
+    }
+    merged.estimator = planned_estimator;
+    if args.no_intercept && planned.intercept {
+        return Err(conflict(
+            "--no-intercept",
+            &"set",
+            &"a synthetic control with intercept",
+        ));
+    }
+    merged.no_intercept = planned_estimator == EstimatorArg::Synth && !planned.intercept;
+
+    if args.level != GeoConfig::DEFAULT_LEVEL && args.level != planned.level {
+        return Err(conflict("--level", &args.level, &planned.level));
+    }
+    merged.level = planned.level;
+    if args.seed != GeoConfig::DEFAULT_SEED && args.seed != planned.seed {
+        return Err(conflict("--seed", &args.seed, &planned.seed));
+    }
+    merged.seed = planned.seed;
+
+    // The test window lasts the planned duration from --test-start.
+    let start = NaiveDate::parse_from_str(&args.test_start, &merged.date_format).map_err(|_| {
+        Failure::input(format!(
+            "invalid value `{}` for --test-start: expected a date in the format {}",
+            args.test_start, merged.date_format
+        ))
+    })?;
+    let planned_end = start
+        .checked_add_days(Days::new(planned.duration_days.saturating_sub(1) as u64))
+        .unwrap_or(start)
+        .format(&merged.date_format)
+        .to_string();
+    if let Some(end) = &args.test_end
+        && *end != planned_end
+    {
+        return Err(conflict(
+            "--test-end",
+            end,
+            &format!("{} days, ending on {planned_end}", planned.duration_days),
+        ));
+    }
+    merged.test_end = Some(planned_end);
+    Ok(merged)
 }
 
 fn invalid(flag: &str, value: &str, expected: &str) -> ArgError {

@@ -145,7 +145,11 @@ fn draw_power_curves<DB: DrawingBackend>(
         return draw_note(&body, texts.t("design_geo.chart.no_curves"), path);
     }
 
-    let max_effect = report.parameters.max_effect * 100.0;
+    let max_effect = designs
+        .iter()
+        .filter_map(|design| design.power_curve.last())
+        .map(|point| point.effect * 100.0)
+        .fold(0.0, f64::max);
     let (x_ticks, x_decimals) = number_ticks(&(0.0..max_effect), 8);
     let x_axis = Axis {
         range: 0.0..max_effect,

@@ -484,12 +484,24 @@ pub fn design(
             .then(a.result.duration_days.cmp(&b.result.duration_days))
     });
     let mut ordered: Vec<Simulated> = reached.into_iter().chain(unreached).collect();
+    // The curves reach to 2.5 times the largest MDE among them, where power has levelled off.
+    let curve_max = ordered
+        .iter()
+        .take(config.top)
+        .filter_map(|d| d.result.mde)
+        .fold(0.0, f64::max)
+        * 2.5;
+    let curve_max = if curve_max > 0.0 {
+        curve_max.min(config.max_effect)
+    } else {
+        config.max_effect
+    };
     for (index, design) in ordered.iter_mut().enumerate() {
         design.result.rank = index + 1;
         if index < config.top {
             design.result.power_curve = power_curve(
                 &design.outcomes.outcomes,
-                config.max_effect,
+                curve_max,
                 POWER_CURVE_POINTS,
                 settings.level,
             );

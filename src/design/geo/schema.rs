@@ -158,3 +158,63 @@ pub struct FitSeries {
     /// First held-out date, where the fit turns into a prediction.
     pub held_out_start: Option<String>,
 }
+
+/// A design.json that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DesignFileError {
+    #[error("{path}: cannot read the design: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a geo design of liftlab: {message}")]
+    Invalid {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    #[error(
+        "{path}: schema version {found} is not supported; expected {DESIGN_SCHEMA_VERSION} \
+         (run `liftlab design geo` again with this version)"
+    )]
+    Version {
+        path: std::path::PathBuf,
+        found: String,
+    },
+}
+
+/// Reads a design.json written by `liftlab design geo`.
+pub fn read_design(path: &std::path::Path) -> Result<GeoDesignReport, DesignFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DesignFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|error| DesignFileError::Invalid {
+            path: path.to_path_buf(),
+            message: error.to_string(),
+        })?;
+    let kind = value.get("kind").and_then(|kind| kind.as_str());
+    if kind != Some("geo_design") {
+        return Err(DesignFileError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "`kind` is {}; expected \"geo_design\"",
+                kind.map_or("missing".to_string(), |k| format!("{k:?}"))
+            ),
+        });
+    }
+    let version = value
+        .get("schema_version")
+        .and_then(|version| version.as_str())
+        .unwrap_or("missing");
+    if version.split('.').next() != DESIGN_SCHEMA_VERSION.split('.').next() {
+        return Err(DesignFileError::Version {
+            path: path.to_path_buf(),
+            found: version.to_string(),
+        });
+    }
+    serde_json::from_value(value).map_err(|error| DesignFileError::Invalid {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    })
+}
