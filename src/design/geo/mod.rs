@@ -359,7 +359,13 @@ pub fn design(
                 held_out,
                 windows,
                 min_pre: MIN_PRE_PERIOD_DAYS,
-                max: (selection_days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + MIN_WINDOWS),
+                // The held-out days default to the longest duration, so they shrink with it.
+                max: match config.held_out_days {
+                    Some(_) => {
+                        (selection_days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + MIN_WINDOWS)
+                    }
+                    None => (days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + MIN_WINDOWS) / 2,
+                },
             });
         }
         let starts: Vec<usize> = (MIN_PRE_PERIOD_DAYS..=selection_days - duration).collect();
