@@ -396,8 +396,14 @@ mod tests {
                 assert!(!set.treated.contains(c));
             }
         }
+        // The fit is filled in later (NaN here), so the draws are compared without it.
+        let draws = |sets: &[Candidate]| -> Vec<(Vec<usize>, Option<Vec<(usize, usize)>>)> {
+            sets.iter()
+                .map(|set| (set.treated.clone(), set.pairs.clone()))
+                .collect()
+        };
         let again = matched_pair_sets(&kpi(), 30, &[0], &pool, 3, 5, 7);
-        assert_eq!(sets, again);
+        assert_eq!(draws(&sets), draws(&again));
     }
 
     #[test]
