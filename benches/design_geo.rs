@@ -34,8 +34,8 @@ fn settings() -> InferenceSettings {
     }
 }
 
-/// One candidate of five geos, durations 10 and 15 over the selection history of the issue's
-/// command (75 days): 45 + 40 windows, then the MDE of each duration.
+/// Benchmarks one candidate of five geos with durations 10 and 15 over the example design's
+/// selection history (75 days): 45 + 40 windows, then the MDE of each duration.
 fn bench_candidate(c: &mut Criterion) {
     let spec = example_spec();
     let panel = read_panel(&spec).expect("example panel");
@@ -65,7 +65,7 @@ fn bench_candidate(c: &mut Criterion) {
     group.finish();
 }
 
-/// A whole design: treated counts 2 and 3 with chicago included, 10-day tests, 5 candidates
+/// Benchmarks a whole design: treated counts 2 and 3 with chicago included, 10-day tests, 5 candidates
 /// per count.
 fn bench_small_design(c: &mut Criterion) {
     let spec = example_spec();

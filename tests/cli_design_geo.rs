@@ -10,7 +10,7 @@ const EXIT_INPUT: i32 = 2;
 const PRE_TEST: &str = "experiments/geolift-walkthrough/GeoLift_PreTest.csv";
 const TEST: &str = "experiments/geolift-walkthrough/GeoLift_Test.csv";
 
-/// A quick design of the example: few candidates, resamples and placebo sets.
+/// Returns a quick design command on the example: few candidates, resamples and placebo sets.
 fn design(extra: &[&str]) -> Command {
     let mut command = Command::cargo_bin("liftlab").expect("binary");
     command.args([

@@ -129,7 +129,7 @@ pub struct DesignGeoArgs {
     #[arg(long, value_name = "DAYS")]
     pub held_out_days: Option<usize>,
 
-    /// How treated sets are chosen.
+    /// Method that chooses the treated sets.
     #[arg(long, value_enum, default_value = "search")]
     pub assignment: AssignmentArg,
 
@@ -167,6 +167,7 @@ impl DesignGeoArgs {
     /// Returns the design settings.
     pub fn config(&self) -> Result<GeoDesignConfig, ArgError> {
         let treated_counts = parse_counts(&self.treated_count)?;
+
         let mut durations = self.durations.clone();
         durations.sort_unstable();
         durations.dedup();
@@ -184,6 +185,7 @@ impl DesignGeoArgs {
                 "--estimator synth, the only estimator with an intercept option",
             ));
         }
+
         let cpic = self
             .cpic
             .as_deref()
@@ -204,6 +206,7 @@ impl DesignGeoArgs {
                 }
             })
             .transpose()?;
+
         if let Some(budget) = self.budget {
             if !(budget.is_finite() && budget > 0.0) {
                 return Err(invalid(
@@ -234,6 +237,7 @@ impl DesignGeoArgs {
                 }
             })
             .transpose()?;
+
         if self.candidates == 0 {
             return Err(invalid("--candidates", "0", "at least 1"));
         }
@@ -244,6 +248,7 @@ impl DesignGeoArgs {
                 &format!("at least --candidates ({})", self.candidates),
             ));
         }
+
         Ok(GeoDesignConfig {
             treated_counts,
             durations_days: durations,
@@ -319,8 +324,8 @@ pub(crate) fn run(args: &DesignGeoArgs, context: Context) -> Result<(), Failure>
 /// Returns `args` completed from the design at `path`: treated geos, test end (from the
 /// planned duration), estimator, level, seed and panel columns.
 ///
-/// A flag left at its default takes the design's value; a flag with any other value must
-/// agree with the design, or the analysis would not be the planned one.
+/// A flag left at its default takes the design's value. A flag with any other value must
+/// agree with the design, because otherwise the analysis would not be the planned one.
 /// NOTE: a flag set explicitly to its default value cannot be told apart from an unset one,
 /// so it takes the design's value without an error.
 pub(crate) fn apply_design(args: &GeoArgs, path: &Path) -> Result<GeoArgs, Failure> {
@@ -338,11 +343,15 @@ pub(crate) fn apply_design(args: &GeoArgs, path: &Path) -> Result<GeoArgs, Failu
 
     if !args.treated.is_empty() {
         let mut given: Vec<String> = args.treated.iter().map(|g| g.trim().to_string()).collect();
-        let mut wanted = planned.treated_geos.clone();
+        let mut planned_geos = planned.treated_geos.clone();
         given.sort();
-        wanted.sort();
-        if given != wanted {
-            return Err(conflict("--treated", &given.join(","), &wanted.join(",")));
+        planned_geos.sort();
+        if given != planned_geos {
+            return Err(conflict(
+                "--treated",
+                &given.join(","),
+                &planned_geos.join(","),
+            ));
         }
     }
     merged.treated = planned.treated_geos.clone();

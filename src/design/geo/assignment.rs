@@ -2,7 +2,7 @@
 //! `assignment.csv`.
 //!
 //! - Stratified randomisation: the geos that may be treated are ordered by their KPI over the
-//!   selection history and cut into `k` strata of (nearly) equal size; each stratum gets one
+//!   selection history and cut into `k` strata of (nearly) equal size. Each stratum gets one
 //!   treated geo. A stratum holding an included geo gets that one; every other stratum gets a
 //!   geo drawn uniformly. The treated set then spans the volume range.
 //! - Matched pairs: the geos that may be treated are paired greedily, closest pair first, by
@@ -29,7 +29,7 @@ const PAIRS_STREAMS: u64 = 5 << 32;
 /// Science 25(1).
 pub const BALANCE_THRESHOLD: f64 = 0.25;
 
-/// How treated sets are chosen.
+/// Method that chooses the treated sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentMethod {
@@ -397,9 +397,9 @@ mod tests {
             }
         }
         // The fit is filled in later (NaN here), so the draws are compared without it.
-        let draws = |sets: &[Candidate]| -> Vec<(Vec<usize>, Option<Vec<(usize, usize)>>)> {
+        let draws = |sets: &[Candidate]| -> Vec<String> {
             sets.iter()
-                .map(|set| (set.treated.clone(), set.pairs.clone()))
+                .map(|set| format!("{:?} {:?}", set.treated, set.pairs))
                 .collect()
         };
         let again = matched_pair_sets(&kpi(), 30, &[0], &pool, 3, 5, 7);

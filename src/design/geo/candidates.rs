@@ -8,9 +8,9 @@
 //! 2. When it gives at most `screen` sets, every set is screened.
 //! 3. Otherwise the screened sets are the similarity-ranked sets followed by distinct random
 //!    sets drawn with the seed, `screen` sets in all. The similarity ranking orders the pool by
-//!    the correlation of each geo's daily KPI with the reference series (the mean of the
-//!    included geos, or of all geos when none is included) and takes runs of consecutive geos
-//!    from that order: the most similar geos first, then the next ones.
+//!    the correlation of each geo's daily KPI with the reference series, which is the mean of
+//!    the included geos (of all geos when none is included). It then takes runs of consecutive
+//!    geos from that order, the most similar geos first.
 //!
 //! Screening fits each set's counterfactual once on the selection history (as GeoLift fits
 //! each candidate on one historical window) and keeps the `simulate` sets with the smallest
@@ -32,7 +32,7 @@ use crate::resample::stream;
 /// Stream index offset of the search's random sets, apart from the other streams of the seed.
 const SEARCH_STREAMS: u64 = 3 << 32;
 
-/// How a candidate set was found.
+/// Search step that found a candidate set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
@@ -48,7 +48,7 @@ pub enum Origin {
     MatchedPairs,
 }
 
-/// How well a set's counterfactual fits its pre-period.
+/// Pre-period fit quality of a set's counterfactual.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FitQuality {
     /// Σ|observed − fitted| ÷ Σ observed over the selection history (a weighted MAPE).

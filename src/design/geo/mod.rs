@@ -9,7 +9,7 @@
 //!    randomisation or matched pairs (`assignment`).
 //! 3. Each candidate is analysed in every rolling window of the selection history, for each
 //!    duration, with the estimator and placebo-path inference of `analyze geo`
-//!    (`simulation`); power and the MDE follow (`power`), then the budget (`budget`).
+//!    (`simulation`). Power and the MDE follow (`power`), then the budget (`budget`).
 //! 4. Designs are ranked by the mean of their ranks by MDE, budget and pre-period error; a
 //!    budget cap drops the designs that cost more.
 //! 5. The best design is analysed on the held-out windows without effect (`aa_check`) and its
@@ -768,8 +768,8 @@ fn evaluate(
     }
 }
 
-/// Sorts designs by the mean of their ranks by MDE, budget (the incremental KPI at the MDE
-/// when no CPIC is given) and pre-period error; ties go to the smaller MDE.
+/// Sorts designs by the mean of their ranks by MDE, budget and pre-period error, with ties to
+/// the smaller MDE. Without a CPIC, the incremental KPI at the MDE stands in for the budget.
 fn rank(designs: &mut [Simulated]) {
     let n = designs.len();
     let ranks_by = |key: &dyn Fn(&DesignResult) -> f64| -> Vec<f64> {

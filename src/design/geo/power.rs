@@ -7,8 +7,8 @@
 //! understates the uncertainty somewhat.
 //!
 //! The MDE is the smallest `e` at which power reaches the target, found by bisection on a
-//! continuous scale: power is a step function of `e` with a step at each window's threshold,
-//! and bisection converges to the step where it crosses the target.
+//! continuous scale. Power is a step function of `e` with a step at each window's threshold,
+//! so bisection converges to the step where it crosses the target.
 
 use serde::{Deserialize, Serialize};
 

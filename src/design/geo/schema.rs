@@ -24,7 +24,7 @@ pub struct GeoDesignReport {
     pub inputs: Vec<InputFile>,
     pub parameters: GeoDesignParameters,
     pub data: DesignDataSummary,
-    /// What `analyze geo --design` takes: the first design of `designs`.
+    /// Settings that `analyze geo --design` takes: those of the first design of `designs`.
     pub recommended: RecommendedDesign,
     /// One entry per treated count.
     pub search: Vec<SearchSummary>,

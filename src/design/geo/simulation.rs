@@ -13,11 +13,11 @@
 //!   statistics and error paths stay the same, and the placebo-path bootstrap rescales those
 //!   paths by the treated counterfactual total, which stays the same too.
 //!
-//! So with `effect₀` the estimated cumulative effect without injection and `Y` the observed
-//! treated total over the test window, the analysis of the injected data gives the estimate
-//! `effect₀ + e·Y`, the interval `effect₀ + e·Y + [q_lo, q_hi]` with the same bootstrap error
-//! quantiles, and the placebo p-value of the statistic `|effect₀ + e·Y| ÷ counterfactual
-//! total` among the same placebo statistics. A window is analysed once and the verdict at any
+//! Let `effect₀` be the estimated cumulative effect without injection and `Y` the observed
+//! treated total over the test window. The analysis of the injected data gives the estimate
+//! `effect₀ + e·Y` and the interval `effect₀ + e·Y + [q_lo, q_hi]` with the same bootstrap
+//! error quantiles. Its placebo p-value is that of the statistic `|effect₀ + e·Y| ÷
+//! counterfactual total` among the same placebo statistics. A window is analysed once and the verdict at any
 //! `e` costs a binary search. `tests/design_geo.rs` checks this against injecting the effect
 //! and running `geo::analyze` on the changed panel.
 
@@ -125,8 +125,8 @@ impl WindowOutcome {
     }
 }
 
-/// The windows of one duration and their outcomes; `unusable` counts windows that could not
-/// be analysed (a counterfactual total that is not positive, or too few finite placebo paths).
+/// Outcomes of the windows of one duration. `unusable` counts windows that could not be
+/// analysed, for a counterfactual total that is not positive or too few finite placebo paths.
 #[derive(Debug, Clone)]
 pub struct DurationOutcomes {
     pub duration_days: usize,
@@ -135,8 +135,8 @@ pub struct DurationOutcomes {
 }
 
 /// Analyses every window of `windows` for the treated geos `treated` (panel row indices,
-/// sorted) with all other geos as controls, as `analyze geo` would with `--pre-start` on the
-/// first day, `--test-start` and `--test-end` on the window, and `--max-placebo-sets`,
+/// sorted), with all other geos as controls. The analysis is that of `analyze geo` with
+/// `--pre-start` on the first day, the window as test window, and `--max-placebo-sets`,
 /// `--resamples` and `--seed` from `settings`.
 ///
 /// Returns one entry per duration in `windows`, in that order, with outcomes in window order.
@@ -290,7 +290,7 @@ impl StartAnalysis {
             .map(|(y, p)| y - p)
             .sum();
 
-        // The placebo runs as the analysis of this duration sees them.
+        // The placebo runs as the analysis of this duration would use them.
         let runs: Vec<PlaceboResult> = self
             .placebo_runs
             .iter()
