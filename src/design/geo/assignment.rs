@@ -63,7 +63,12 @@ pub struct Balance {
     pub standardized_mean_difference: f64,
     /// Correlation of the treated mean and the control mean over the days.
     pub correlation: f64,
-    /// Whether |standardized_mean_difference| ≤ the threshold.
+    /// For matched pairs: mean daily KPI per matched control geo (the treated geos' partners).
+    pub matched_control_mean_daily_kpi: Option<f64>,
+    /// For matched pairs: the standardised mean difference of treated geos and their partners.
+    pub matched_standardized_mean_difference: Option<f64>,
+    /// Whether the standardised mean difference is within the threshold: the matched one for
+    /// matched pairs, else the one against all controls.
     pub balanced: bool,
     pub threshold: f64,
 }
@@ -245,8 +250,14 @@ pub fn matched_pair_sets(
     sets
 }
 
-/// Returns the balance of `treated` against every other geo over the first `history_days` days.
-pub fn balance(kpi: &Array2<f64>, treated: &[usize], history_days: usize) -> Balance {
+/// Returns the balance of `treated` against every other geo over the first `history_days` days,
+/// and against their partners when `pairs` (treated geo, control geo) are given.
+pub fn balance(
+    kpi: &Array2<f64>,
+    treated: &[usize],
+    pairs: Option<&[(usize, usize)]>,
+    history_days: usize,
+) -> Balance {
     let daily =
         |geo: usize| kpi.row(geo).iter().take(history_days).sum::<f64>() / history_days as f64;
     let treated_values: Vec<f64> = treated.iter().map(|geo| daily(*geo)).collect();
@@ -254,14 +265,14 @@ pub fn balance(kpi: &Array2<f64>, treated: &[usize], history_days: usize) -> Bal
         .filter(|geo| !treated.contains(geo))
         .map(daily)
         .collect();
-    let (treated_mean, treated_var) = mean_variance(&treated_values);
-    let (control_mean, control_var) = mean_variance(&control_values);
-    let pooled = ((treated_var + control_var) / 2.0).sqrt();
-    let standardized_mean_difference = if pooled > 0.0 {
-        (treated_mean - control_mean) / pooled
-    } else {
-        0.0
-    };
+    let (treated_mean, _) = mean_variance(&treated_values);
+    let (control_mean, _) = mean_variance(&control_values);
+    let standardized_mean_difference = standardized_difference(&treated_values, &control_values);
+    let partner_values: Option<Vec<f64>> =
+        pairs.map(|pairs| pairs.iter().map(|(_, partner)| daily(*partner)).collect());
+    let matched_standardized_mean_difference = partner_values
+        .as_ref()
+        .map(|partners| standardized_difference(&treated_values, partners));
 
     let group_series = |geos: &[usize]| -> Vec<f64> {
         (0..history_days)
@@ -276,7 +287,12 @@ pub fn balance(kpi: &Array2<f64>, treated: &[usize], history_days: usize) -> Bal
         control_mean_daily_kpi: control_mean,
         standardized_mean_difference,
         correlation: correlation(&group_series(treated), &group_series(&controls)),
-        balanced: standardized_mean_difference.abs() <= BALANCE_THRESHOLD,
+        matched_control_mean_daily_kpi: partner_values.map(|partners| mean_variance(&partners).0),
+        matched_standardized_mean_difference,
+        balanced: matched_standardized_mean_difference
+            .unwrap_or(standardized_mean_difference)
+            .abs()
+            <= BALANCE_THRESHOLD,
         threshold: BALANCE_THRESHOLD,
     }
 }
@@ -343,6 +359,19 @@ fn pair_distance(kpi: &Array2<f64>, history_days: usize, a: usize, b: usize) -> 
     (squares / history_days as f64).sqrt() / scale
 }
 
+/// Returns the difference of the means of `a` and `b` ÷ their pooled standard deviation
+/// `√((s²_a + s²_b) ÷ 2)`; 0 when both are constant.
+fn standardized_difference(a: &[f64], b: &[f64]) -> f64 {
+    let (mean_a, variance_a) = mean_variance(a);
+    let (mean_b, variance_b) = mean_variance(b);
+    let pooled = ((variance_a + variance_b) / 2.0).sqrt();
+    if pooled > 0.0 {
+        (mean_a - mean_b) / pooled
+    } else {
+        0.0
+    }
+}
+
 /// Returns the mean and the sample variance (0 for fewer than two values).
 fn mean_variance(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;
@@ -402,6 +431,12 @@ mod tests {
                 .map(|set| format!("{:?} {:?}", set.treated, set.pairs))
                 .collect()
         };
+        // Partners differ by 1%, so the treated geos match their partners closely.
+        let check = balance(&kpi(), &sets[0].treated, sets[0].pairs.as_deref(), 30);
+        let matched = check.matched_standardized_mean_difference.expect("matched");
+        assert!(matched.abs() < 0.05, "{check:?}");
+        assert!(check.balanced, "{check:?}");
+
         let again = matched_pair_sets(&kpi(), 30, &[0], &pool, 3, 5, 7);
         assert_eq!(draws(&sets), draws(&again));
     }
@@ -430,10 +465,10 @@ mod tests {
         let kpi = kpi();
         let pool: Vec<usize> = (0..12).collect();
         for set in stratified_sets(&kpi, 30, &[], &pool, 3, 10, 2) {
-            let check = balance(&kpi, &set.treated, 30);
+            let check = balance(&kpi, &set.treated, None, 30);
             assert!(check.standardized_mean_difference.abs() < 0.9, "{check:?}");
         }
-        let largest = balance(&kpi, &[9, 10, 11], 30);
+        let largest = balance(&kpi, &[9, 10, 11], None, 30);
         assert!(largest.standardized_mean_difference > 1.5, "{largest:?}");
         assert!(!largest.balanced);
     }

@@ -454,7 +454,6 @@ pub fn design(
             best_power: best.map_or(0.0, |r| r.power_at_max_effect),
         });
     }
-    rank(&mut reached);
     let mut designs_over_budget = 0;
     if let Some(cap) = config.budget_cap {
         let cheapest = reached
@@ -482,6 +481,7 @@ pub fn design(
             });
         }
     }
+    rank(&mut reached);
     unreached.sort_by(|a, b| {
         b.result
             .power_at_max_effect
@@ -553,14 +553,23 @@ pub fn design(
         selection_days,
         settings.estimator,
     )?;
-    let balance = assignment::balance(&panel.kpi, &best.candidate.treated, selection_days);
+    let balance = assignment::balance(
+        &panel.kpi,
+        &best.candidate.treated,
+        best.candidate.pairs.as_deref(),
+        selection_days,
+    );
     if !balance.balanced {
+        let difference = balance
+            .matched_standardized_mean_difference
+            .unwrap_or(balance.standardized_mean_difference);
         warnings.push(Warning {
             code: "unbalanced_assignment".to_string(),
             message: format!(
-                "the treated geos' mean daily KPI differs from the controls' by {:.2} standard \
-                 deviations (more than {}); the counterfactual has to bridge that difference",
-                balance.standardized_mean_difference, balance.threshold
+                "the treated geos' mean daily KPI differs from the controls' by {difference:.2} \
+                 standard deviations (more than {}); the counterfactual has to bridge that \
+                 difference",
+                balance.threshold
             ),
         });
     }

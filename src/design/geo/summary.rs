@@ -52,14 +52,19 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
     }
     lines.extend(render_table(&rows));
     let shown = report.designs.len().min(top);
-    if report.designs.len() > shown || report.designs_over_budget > 0 {
+    if report.designs_over_budget > 0 {
         lines.push(texts.fill(
-            "design_geo.summary.more",
+            "design_geo.summary.more_over_budget",
             &[
                 ("shown", &shown),
                 ("total", &report.designs.len()),
                 ("over_budget", &report.designs_over_budget),
             ],
+        ));
+    } else if report.designs.len() > shown {
+        lines.push(texts.fill(
+            "design_geo.summary.more",
+            &[("shown", &shown), ("total", &report.designs.len())],
         ));
     }
     lines.push(String::new());
@@ -123,6 +128,9 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
         _ => lines.push(texts.t("design_geo.summary.aa_none").to_string()),
     }
     let balance = &report.assignment.balance;
+    let difference = balance
+        .matched_standardized_mean_difference
+        .unwrap_or(balance.standardized_mean_difference);
     let verdict = if balance.balanced {
         texts.t("design_geo.summary.balanced")
     } else {
@@ -132,17 +140,34 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
         "design_geo.summary.balance",
         &[
             ("method", &report.assignment.method),
-            ("smd", &texts.plain(balance.standardized_mean_difference, 2)),
+            ("smd", &texts.plain(difference, 2)),
             ("verdict", &verdict),
         ],
     ));
 
     for warning in &report.warnings {
-        lines.push(format!(
-            "{}: {}",
-            texts.t("common.warning"),
-            warning.message
-        ));
+        let message = match warning.code.as_str() {
+            "unbalanced_assignment" => texts.fill(
+                "design_geo.warning.unbalanced_assignment",
+                &[
+                    ("smd", &texts.plain(difference, 2)),
+                    ("threshold", &texts.plain(balance.threshold, 2)),
+                ],
+            ),
+            "aa_false_positives" => texts.fill(
+                "design_geo.warning.aa_false_positives",
+                &[
+                    (
+                        "rate",
+                        &texts.percent(aa.false_positive_rate.unwrap_or(0.0), 0),
+                    ),
+                    ("windows", &aa.windows),
+                    ("alpha", &texts.percent(aa.expected_false_positive_rate, 0)),
+                ],
+            ),
+            _ => warning.message.clone(),
+        };
+        lines.push(format!("{}: {message}", texts.t("common.warning")));
     }
     lines.join("\n")
 }
