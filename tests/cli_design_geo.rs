@@ -258,6 +258,24 @@ fn invalid_flag_values() {
 }
 
 #[test]
+fn matched_pairs_need_enough_geos() {
+    design(&[
+        "--treated-count",
+        "21",
+        "--durations",
+        "10",
+        "--assignment",
+        "matched-pairs",
+    ])
+    .assert()
+    .code(EXIT_INPUT)
+    .stderr(contains(
+        "--treated-count 21 cannot be met with matched pairs: the 40 geos that may be treated \
+             form 20 pairs",
+    ));
+}
+
+#[test]
 fn treated_count_too_large() {
     design(&["--treated-count", "39", "--durations", "10"])
         .assert()

@@ -122,6 +122,16 @@ pub enum DesignError {
     TooFewEligible { count: usize, eligible: usize },
 
     #[error(
+        "--treated-count {count} cannot be met with matched pairs: the {eligible} geos that may \
+         be treated form {pairs} pairs; expected a count of at most {pairs}"
+    )]
+    TooFewPairs {
+        count: usize,
+        eligible: usize,
+        pairs: usize,
+    },
+
+    #[error(
         "--treated-count {count} leaves {controls} control geos in {path} for {placebo_sets} \
          placebo sets of {count} geos each ({possible} possible); expected a treated count of \
          at most {max} so that the placebo-path inference has at least {min_paths} sets"
@@ -308,6 +318,13 @@ pub fn design(
     for &count in &config.treated_counts {
         if count > eligible {
             return Err(DesignError::TooFewEligible { count, eligible });
+        }
+        if config.assignment == AssignmentMethod::MatchedPairs && count > eligible / 2 {
+            return Err(DesignError::TooFewPairs {
+                count,
+                eligible,
+                pairs: eligible / 2,
+            });
         }
         let controls = panel.geos.len() - count;
         let possible = if count < controls {
