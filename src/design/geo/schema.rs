@@ -218,3 +218,45 @@ pub fn read_design(path: &std::path::Path) -> Result<GeoDesignReport, DesignFile
         message: error.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let path = dir.path().join("design.json");
+        std::fs::write(&path, text).expect("write");
+        (dir, path)
+    }
+
+    #[test]
+    fn read_design_rejects_other_kinds() {
+        let (_dir, path) = write(r#"{"kind": "geo", "schema_version": "1.0.0"}"#);
+        let message = read_design(&path).expect_err("a report").to_string();
+        assert!(
+            message.contains("`kind` is \"geo\"; expected \"geo_design\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn read_design_rejects_other_major_versions() {
+        let (_dir, path) = write(r#"{"kind": "geo_design", "schema_version": "2.0.0"}"#);
+        let message = read_design(&path).expect_err("version 2").to_string();
+        assert!(
+            message.contains("schema version 2.0.0 is not supported"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn read_design_names_missing_fields() {
+        let (_dir, path) = write(r#"{"kind": "geo_design", "schema_version": "1.0.0"}"#);
+        let message = read_design(&path).expect_err("incomplete").to_string();
+        assert!(
+            message.contains("not a geo design of liftlab: missing field"),
+            "{message}"
+        );
+    }
+}
