@@ -301,6 +301,37 @@ fn randomised_assignments_keep_their_structure() {
 }
 
 #[test]
+fn budget_follows_mde_and_cap() {
+    let (panel, spec) = pre_test();
+    let mut config = small_config(AssignmentMethod::Search);
+    config.cpic = Some(liftlab::design::geo::budget::CpicRange {
+        low: 5.0,
+        high: 10.0,
+    });
+    let uncapped = design(&panel, &spec, &config, &NoProgress).expect("design");
+    let mut highs: Vec<f64> = uncapped
+        .designs
+        .iter()
+        .filter_map(|r| r.budget.map(|b| b.high))
+        .collect();
+    highs.sort_by(f64::total_cmp);
+    let cap = highs[highs.len() / 2];
+
+    config.budget_cap = Some(cap);
+    let report = design(&panel, &spec, &config, &NoProgress).expect("design");
+    assert!(report.designs_over_budget > 0);
+    for result in report.designs.iter().filter(|r| r.mde.is_some()) {
+        let mde = result.mde.expect("mde");
+        let incremental = result.incremental_kpi_at_mde.expect("incremental");
+        let budget = result.budget.expect("budget");
+        assert!((incremental - mde * result.expected_kpi).abs() < 1e-9 * incremental);
+        assert!((budget.low - 5.0 * incremental).abs() < 1e-9 * budget.low);
+        assert!((budget.high - 10.0 * incremental).abs() < 1e-9 * budget.high);
+        assert!(budget.high <= cap, "{result:?}");
+    }
+}
+
+#[test]
 fn aa_check_runs_on_held_out_windows() {
     let (panel, spec) = pre_test();
     let report = design(
@@ -322,6 +353,8 @@ fn aa_check_runs_on_held_out_windows() {
     );
     let coverage = report.aa_check.coverage.expect("coverage");
     assert!((0.0..=1.0).contains(&coverage));
+    let power = report.aa_check.power_at_mde.expect("power at the MDE");
+    assert!((0.0..=1.0).contains(&power));
     // Every simulated window of the designs ends before the held-out days.
     for result in &report.designs {
         assert_eq!(result.last_test_start.as_deref(), Some("2021-03-12"));

@@ -545,10 +545,11 @@ pub fn design(
         &settings,
     )?;
     let date_texts: Vec<String> = panel.dates.iter().map(|d| d.to_string()).collect();
+    let mde = best.result.mde;
     let aa = held_out_outcomes
         .first()
-        .map(|o| aa_check(&o.outcomes, o.unusable, &date_texts, settings.level, alpha))
-        .unwrap_or_else(|| aa_check(&[], 0, &date_texts, settings.level, alpha));
+        .map(|o| aa_check(&o.outcomes, o.unusable, &date_texts, settings.level, mde))
+        .unwrap_or_else(|| aa_check(&[], 0, &date_texts, settings.level, mde));
     if let Some(rate) = aa.false_positive_rate
         && let Some(error) = aa.false_positive_rate_standard_error
         && rate > alpha + 2.0 * error.max(0.05)

@@ -127,6 +127,15 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
         )),
         _ => lines.push(texts.t("design_geo.summary.aa_none").to_string()),
     }
+    if let Some(power) = aa.power_at_mde {
+        lines.push(texts.fill(
+            "design_geo.summary.aa_power",
+            &[
+                ("power", &texts.percent(power, 0)),
+                ("target", &texts.percent(parameters.power, 0)),
+            ],
+        ));
+    }
     let balance = &report.assignment.balance;
     let difference = balance
         .matched_standardized_mean_difference
