@@ -110,12 +110,16 @@ fn draw_power_curves<DB: DrawingBackend>(
         ),
         None => texts.t("design_geo.chart.power_title_none").to_string(),
     };
+    let fewest = designs.iter().map(|d| d.windows).min().unwrap_or(0);
+    let most = designs.iter().map(|d| d.windows).max().unwrap_or(0);
+    let windows = if fewest == most {
+        fewest.to_string()
+    } else {
+        format!("{fewest}–{most}")
+    };
     let subtitle = texts.fill(
         "design_geo.chart.power_subtitle",
-        &[
-            ("designs", &designs.len()),
-            ("windows", &designs.first().map_or(0, |d| d.windows)),
-        ],
+        &[("designs", &designs.len()), ("windows", &windows)],
     );
     let mut legend: Vec<LegendEntry> = designs
         .iter()
