@@ -282,3 +282,32 @@ fn treated_count_too_large() {
         .code(EXIT_INPUT)
         .stderr(contains("--treated-count 39 leaves 1 control geos"));
 }
+
+#[test]
+fn outputs_identical_across_threads() {
+    let out = TempDir::new().expect("temp dir");
+    let mut texts = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = out.path().join(format!("threads-{threads}"));
+        let mut command = design(&[
+            "--treated-count",
+            "2",
+            "--durations",
+            "10",
+            "--assignment",
+            "stratified",
+            "--out",
+        ]);
+        command
+            .arg(&dir)
+            .args(["--threads", threads])
+            .assert()
+            .success();
+        let files: Vec<Vec<u8>> = ["design.json", "assignment.csv", "power_curves.png"]
+            .iter()
+            .map(|file| std::fs::read(dir.join(file)).expect("output file"))
+            .collect();
+        texts.push(files);
+    }
+    assert_eq!(texts[0], texts[1]);
+}
