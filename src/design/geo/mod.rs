@@ -20,30 +20,37 @@ pub mod assignment;
 pub mod budget;
 pub mod candidates;
 pub mod charts;
+mod error;
+mod layout;
 pub mod power;
+mod ranking;
 pub mod schema;
 pub mod simulation;
 pub mod summary;
 
+pub use error::DesignError;
+
 use rayon::prelude::*;
 
 use crate::data::{Panel, PanelSpec};
-use crate::geo::config::{MIN_CONTROL_GEOS, MIN_PRE_PERIOD_DAYS, suggest_geos};
+use crate::geo::GeoError;
+use crate::geo::config::MIN_PRE_PERIOD_DAYS;
 use crate::geo::placebo::binomial;
-use crate::geo::{Estimator, GeoError};
 use crate::progress::Progress;
 use crate::report::{ToolInfo, Warning};
 
 use aa_check::aa_check;
 use assignment::AssignmentMethod;
-use budget::{CpicRange, budget};
+use budget::CpicRange;
 use candidates::{Candidate, SearchInput, SearchSummary, pre_period_fit, treated_share};
-use power::{minimum_detectable_effect, power_at, power_curve};
+use layout::{DesignLayout, validate};
+use power::power_curve;
+use ranking::{Simulated, evaluate, rank};
 use schema::{
-    AssignmentSummary, DESIGN_SCHEMA_VERSION, DesignDataSummary, DesignResult, FitSeries,
-    GeoDesignParameters, GeoDesignReport, RecommendedDesign,
+    AssignmentSummary, DESIGN_SCHEMA_VERSION, DesignDataSummary, FitSeries, GeoDesignParameters,
+    GeoDesignReport, RecommendedDesign,
 };
-use simulation::{DurationOutcomes, InferenceSettings, minimum_placebo_paths, simulate_set};
+use simulation::{InferenceSettings, simulate_set};
 
 /// Fewest simulated windows per duration: with fewer, power has a Monte-Carlo standard error
 /// above 0.09 at 80% power and the MDE is little more than a guess.
@@ -93,149 +100,6 @@ impl GeoDesignConfig {
     pub const DEFAULT_TOP: usize = 5;
 }
 
-/// A design request that cannot be met.
-#[derive(Debug, thiserror::Error)]
-pub enum DesignError {
-    #[error("--{flag} geo `{geo}` is not in {path}{suggestion}")]
-    UnknownGeo {
-        flag: &'static str,
-        path: String,
-        geo: String,
-        suggestion: String,
-    },
-
-    #[error(
-        "geo `{geo}` is both included and excluded; list it in --include or --exclude, not both"
-    )]
-    IncludedAndExcluded { geo: String },
-
-    #[error(
-        "{included} geos are included (--include) but the smallest treated count is {smallest}; \
-         expected at most {smallest} included geos, or a larger --treated-count"
-    )]
-    TooManyIncluded { included: usize, smallest: usize },
-
-    #[error(
-        "--treated-count {count} cannot be met: {eligible} geos may be treated after \
-         --exclude; expected a count of at most {eligible}"
-    )]
-    TooFewEligible { count: usize, eligible: usize },
-
-    #[error(
-        "--treated-count {count} cannot be met with matched pairs: the {eligible} geos that may \
-         be treated form {pairs} pairs; expected a count of at most {pairs}"
-    )]
-    TooFewPairs {
-        count: usize,
-        eligible: usize,
-        pairs: usize,
-    },
-
-    #[error(
-        "--treated-count {count} leaves {controls} control geos in {path} for {placebo_sets} \
-         placebo sets of {count} geos each ({possible} possible); expected a treated count of \
-         at most {max} so that the placebo-path inference has at least {min_paths} sets"
-    )]
-    TreatedCountTooLarge {
-        count: usize,
-        controls: usize,
-        path: String,
-        placebo_sets: usize,
-        possible: u64,
-        max: usize,
-        min_paths: usize,
-    },
-
-    #[error(
-        "--durations {duration} is too long for {path}: {days} days, minus {held_out} held out \
-         for the A/A check, leave {windows} windows with a pre-period of at least {min_pre} \
-         days; expected at least {MIN_WINDOWS} windows, so at most {max} days (or a shorter \
-         --held-out-days)"
-    )]
-    DurationTooLong {
-        duration: usize,
-        path: String,
-        days: usize,
-        held_out: usize,
-        windows: usize,
-        min_pre: usize,
-        max: usize,
-    },
-
-    #[error(
-        "--held-out-days {held_out} is invalid for a panel of {days} days; expected 1 to {max}"
-    )]
-    InvalidHeldOut {
-        held_out: usize,
-        days: usize,
-        max: usize,
-    },
-
-    #[error("--power {power} is invalid; expected a fraction above alpha ({alpha}) and below 1")]
-    InvalidPower { power: f64, alpha: f64 },
-
-    #[error("--level {level} is invalid; expected a fraction between 0 and 1, such as 0.90")]
-    InvalidLevel { level: f64 },
-
-    #[error(
-        "--placebo-sets {placebo_sets} is too few for level {level}; expected at least \
-         {min_paths} so that the placebo-path bootstrap has a path for each tail"
-    )]
-    TooFewPlaceboSets {
-        placebo_sets: usize,
-        level: f64,
-        min_paths: usize,
-    },
-
-    #[error("--resamples {resamples} is too few; expected at least 100")]
-    TooFewResamples { resamples: usize },
-
-    #[error("--max-effect {max_effect} is invalid; expected a positive fraction such as 0.25")]
-    InvalidMaxEffect { max_effect: f64 },
-
-    #[error(
-        "no candidate set has a treated share of the KPI within {low} to {high} (--treated-share); \
-         widen the range"
-    )]
-    NoSetInShareRange { low: f64, high: f64 },
-
-    #[error(
-        "no design reaches {power} power at effects up to {max_effect} (--max-effect); the best, \
-         {geos} for {duration} days, reaches {best_power:.2}; allow larger effects, longer \
-         durations or more treated geos"
-    )]
-    PowerNotReached {
-        power: f64,
-        max_effect: f64,
-        geos: String,
-        duration: usize,
-        best_power: f64,
-    },
-
-    #[error(
-        "no design fits the budget of {budget_cap}: the cheapest, {geos} for {duration} days, \
-         needs {cheapest:.0} at a CPIC of {cpic}; raise --budget, or lower --cpic if it is \
-         too high"
-    )]
-    NoDesignWithinBudget {
-        budget_cap: f64,
-        geos: String,
-        duration: usize,
-        cheapest: f64,
-        cpic: f64,
-    },
-
-    #[error(transparent)]
-    Geo(#[from] GeoError),
-}
-
-/// A simulated design before ranking.
-struct Simulated {
-    candidate: Candidate,
-    outcomes: DurationOutcomes,
-    result: DesignResult,
-}
-
 /// Designs a geo test on `panel` read with `spec` under `config`.
 pub fn design(
     panel: &Panel,
@@ -243,153 +107,19 @@ pub fn design(
     config: &GeoDesignConfig,
     progress: &dyn Progress,
 ) -> Result<GeoDesignReport, DesignError> {
-    let path = panel.file.path.clone();
     let days = panel.dates.len();
     let settings = config.inference;
     let alpha = settings.alpha();
-    let min_paths = minimum_placebo_paths(alpha);
     let mut warnings = Vec::new();
 
-    // Settings that do not depend on the data.
-    if !(settings.level > 0.0 && settings.level < 1.0) {
-        return Err(DesignError::InvalidLevel {
-            level: settings.level,
-        });
-    }
-    if !(config.power > alpha && config.power < 1.0) {
-        return Err(DesignError::InvalidPower {
-            power: config.power,
-            alpha,
-        });
-    }
-    if settings.placebo_sets < min_paths {
-        return Err(DesignError::TooFewPlaceboSets {
-            placebo_sets: settings.placebo_sets,
-            level: settings.level,
-            min_paths,
-        });
-    }
-    if settings.resamples < 100 {
-        return Err(DesignError::TooFewResamples {
-            resamples: settings.resamples,
-        });
-    }
-    if !(config.max_effect > 0.0 && config.max_effect.is_finite()) {
-        return Err(DesignError::InvalidMaxEffect {
-            max_effect: config.max_effect,
-        });
-    }
-
-    // Geos: included and excluded names exist, and the counts can be met.
-    let lookup = |flag: &'static str, geo: &String| {
-        panel.geo_index(geo).ok_or_else(|| DesignError::UnknownGeo {
-            flag,
-            path: path.clone(),
-            geo: geo.clone(),
-            suggestion: suggest_geos(geo, &panel.geos),
-        })
-    };
-    let mut include = Vec::new();
-    for geo in &config.include {
-        let index = lookup("include", geo)?;
-        if !include.contains(&index) {
-            include.push(index);
-        }
-    }
-    let mut exclude = Vec::new();
-    for geo in &config.exclude {
-        let index = lookup("exclude", geo)?;
-        if include.contains(&index) {
-            return Err(DesignError::IncludedAndExcluded { geo: geo.clone() });
-        }
-        exclude.push(index);
-    }
-    let smallest = config.treated_counts.first().copied().unwrap_or(0);
-    if include.len() > smallest {
-        return Err(DesignError::TooManyIncluded {
-            included: include.len(),
-            smallest,
-        });
-    }
-    let pool: Vec<usize> = (0..panel.geos.len())
-        .filter(|geo| !include.contains(geo) && !exclude.contains(geo))
-        .collect();
-    let eligible = include.len() + pool.len();
-    for &count in &config.treated_counts {
-        if count > eligible {
-            return Err(DesignError::TooFewEligible { count, eligible });
-        }
-        if config.assignment == AssignmentMethod::MatchedPairs && count > eligible / 2 {
-            return Err(DesignError::TooFewPairs {
-                count,
-                eligible,
-                pairs: eligible / 2,
-            });
-        }
-        let controls = panel.geos.len() - count;
-        let possible = if count < controls {
-            binomial(controls as u64, count as u64)
-        } else {
-            0
-        };
-        if controls < MIN_CONTROL_GEOS || possible < min_paths as u64 {
-            let max = (1..count)
-                .rev()
-                .find(|k| {
-                    let c = panel.geos.len() - k;
-                    *k < c && binomial(c as u64, *k as u64) >= min_paths as u64
-                })
-                .unwrap_or(0);
-            return Err(DesignError::TreatedCountTooLarge {
-                count,
-                controls,
-                path,
-                placebo_sets: settings.placebo_sets,
-                possible,
-                max,
-                min_paths,
-            });
-        }
-    }
-
-    // Days: the held-out tail and the windows of each duration.
-    let longest = config.durations_days.iter().copied().max().unwrap_or(1);
-    let held_out = config.held_out_days.unwrap_or(longest);
-    let max_held_out = days.saturating_sub(MIN_PRE_PERIOD_DAYS + 1);
-    if held_out == 0 || held_out > max_held_out {
-        return Err(DesignError::InvalidHeldOut {
-            held_out,
-            days,
-            max: max_held_out,
-        });
-    }
-    let selection_days = days - held_out;
-    let mut selection_windows: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut held_out_windows: Vec<(usize, Vec<usize>)> = Vec::new();
-    for &duration in &config.durations_days {
-        let windows = (selection_days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + duration);
-        if windows < MIN_WINDOWS {
-            return Err(DesignError::DurationTooLong {
-                duration,
-                path,
-                days,
-                held_out,
-                windows,
-                min_pre: MIN_PRE_PERIOD_DAYS,
-                // The held-out days default to the longest duration, so they shrink with it.
-                max: match config.held_out_days {
-                    Some(_) => {
-                        (selection_days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + MIN_WINDOWS)
-                    }
-                    None => (days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + MIN_WINDOWS) / 2,
-                },
-            });
-        }
-        let starts: Vec<usize> = (MIN_PRE_PERIOD_DAYS..=selection_days - duration).collect();
-        selection_windows.push((duration, starts));
-        let first = MIN_PRE_PERIOD_DAYS.max(selection_days + 1 - duration);
-        held_out_windows.push((duration, (first..=days - duration).collect()));
-    }
+    let DesignLayout {
+        include,
+        pool,
+        selection_days,
+        held_out,
+        selection_windows,
+        held_out_windows,
+    } = validate(panel, config)?;
 
     // Candidates per treated count.
     let search_input = SearchInput {
@@ -737,105 +467,4 @@ fn randomised(
         exhaustive: false,
     };
     Ok((kept, summary))
-}
-
-/// Returns the power, MDE and budget of one candidate at one duration.
-fn evaluate(
-    panel: &Panel,
-    candidate: &Candidate,
-    outcomes: &DurationOutcomes,
-    config: &GeoDesignConfig,
-) -> DesignResult {
-    let level = config.inference.level;
-    let windows = &outcomes.outcomes;
-    let mde = minimum_detectable_effect(windows, config.power, config.max_effect, level);
-    let zero = power_at(windows, 0.0, level);
-    let top = power_at(windows, config.max_effect, level);
-    let count = candidate.treated.len() as f64;
-    let expected_kpi = if windows.is_empty() {
-        0.0
-    } else {
-        windows
-            .iter()
-            .map(|o| o.observed_total * count)
-            .sum::<f64>()
-            / windows.len() as f64
-    };
-    let incremental = mde.map(|point| point.effect * expected_kpi);
-    let date = |start: usize| panel.dates[start].to_string();
-    DesignResult {
-        rank: 0,
-        treated_geos: candidate
-            .treated
-            .iter()
-            .map(|geo| panel.geos[*geo].clone())
-            .collect(),
-        duration_days: outcomes.duration_days,
-        origin: candidate.origin,
-        windows: windows.len(),
-        unusable_windows: outcomes.unusable,
-        first_test_start: windows.first().map(|o| date(o.window.start)),
-        last_test_start: windows.last().map(|o| date(o.window.start)),
-        mde: mde.map(|point| point.effect),
-        power_at_mde: mde.map(|point| point.power),
-        power_at_mde_standard_error: mde.map(|point| point.standard_error),
-        power_at_max_effect: top.power,
-        false_positive_rate: zero.power,
-        false_positive_rate_standard_error: zero.standard_error,
-        expected_kpi,
-        incremental_kpi_at_mde: incremental,
-        budget: incremental
-            .zip(config.cpic)
-            .map(|(kpi, cpic)| budget(kpi, cpic)),
-        treated_share: candidate.treated_share,
-        pre_period_relative_error: candidate.fit.relative_error,
-        pre_period_r_squared: candidate.fit.r_squared,
-        rank_score: None,
-        power_curve: Vec::new(),
-    }
-}
-
-/// Sorts designs by the mean of their ranks by MDE, budget and pre-period error, with ties to
-/// the smaller MDE. Without a CPIC, the incremental KPI at the MDE stands in for the budget.
-fn rank(designs: &mut [Simulated]) {
-    let n = designs.len();
-    let ranks_by = |key: &dyn Fn(&DesignResult) -> f64| -> Vec<f64> {
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|a, b| key(&designs[*a].result).total_cmp(&key(&designs[*b].result)));
-        let mut ranks = vec![0.0; n];
-        for (rank, index) in order.into_iter().enumerate() {
-            ranks[index] = rank as f64 + 1.0;
-        }
-        ranks
-    };
-    let by_mde = ranks_by(&|r| r.mde.unwrap_or(f64::INFINITY));
-    let by_cost = ranks_by(&|r| {
-        r.budget
-            .map(|b| b.high)
-            .or(r.incremental_kpi_at_mde)
-            .unwrap_or(f64::INFINITY)
-    });
-    let by_fit = ranks_by(&|r| r.pre_period_relative_error);
-    for (index, design) in designs.iter_mut().enumerate() {
-        design.result.rank_score = Some((by_mde[index] + by_cost[index] + by_fit[index]) / 3.0);
-    }
-    designs.sort_by(|a, b| {
-        let score = |d: &Simulated| d.result.rank_score.unwrap_or(f64::INFINITY);
-        score(a)
-            .total_cmp(&score(b))
-            .then_with(|| {
-                a.result
-                    .mde
-                    .unwrap_or(f64::INFINITY)
-                    .total_cmp(&b.result.mde.unwrap_or(f64::INFINITY))
-            })
-            .then_with(|| a.candidate.treated.cmp(&b.candidate.treated))
-            .then(a.result.duration_days.cmp(&b.result.duration_days))
-    });
-}
-
-/// Returns `true` when `estimator` names the same estimator as the design's `name` and
-/// `intercept`.
-pub fn estimator_matches(estimator: Estimator, name: &str, intercept: bool) -> bool {
-    estimator.name() == name && estimator.has_intercept() == intercept
 }
