@@ -72,7 +72,7 @@ pub fn evaluate(
 }
 
 /// Sorts designs by the mean of their ranks by MDE, budget and pre-period error, with ties to
-/// the smaller MDE. Without a CPIC, the incremental KPI at the MDE stands in for the budget.
+/// the smaller MDE. Without a CPIC, the incremental KPI at the MDE replaces the budget.
 pub fn rank(designs: &mut [Simulated]) {
     let n = designs.len();
     let ranks_by = |key: &dyn Fn(&DesignResult) -> f64| -> Vec<f64> {
