@@ -350,16 +350,26 @@ pub struct GeoArgs {
     pub missing: MissingArg,
 
     /// Treated geos, comma-separated or repeated; names match exactly.
-    #[arg(long, value_delimiter = ',', required = true, value_name = "GEOS")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        required_unless_present = "design",
+        value_name = "GEOS"
+    )]
     pub treated: Vec<String>,
+
+    /// design.json of `liftlab design geo`: treated geos, duration, estimator, level, seed and
+    /// columns come from it; a flag set to a value other than its default must agree with it.
+    #[arg(long, value_name = "FILE")]
+    pub design: Option<PathBuf>,
 
     /// First day of the test window (in the --date-format).
     #[arg(long, value_name = "DATE")]
     pub test_start: String,
 
-    /// Last day of the test window, inclusive.
-    #[arg(long, value_name = "DATE")]
-    pub test_end: String,
+    /// Last day of the test window, inclusive; with --design, default: the planned duration.
+    #[arg(long, required_unless_present = "design", value_name = "DATE")]
+    pub test_end: Option<String>,
 
     /// First day of the pre-period; default: the first day of the data.
     #[arg(long, value_name = "DATE")]
@@ -471,7 +481,13 @@ impl TryFrom<&GeoArgs> for GeoConfig {
                 .map(|geo| geo.trim().to_string())
                 .collect(),
             test_start: date("--test-start", &args.test_start)?,
-            test_end: date("--test-end", &args.test_end)?,
+            test_end: date(
+                "--test-end",
+                args.test_end.as_deref().ok_or_else(|| ArgError::Missing {
+                    flags: "--test-end".to_string(),
+                    expected: "the last day of the test window".to_string(),
+                })?,
+            )?,
             pre_start: args
                 .pre_start
                 .as_deref()

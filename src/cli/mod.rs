@@ -144,6 +144,14 @@ fn default_out(dir: &Path) -> PathBuf {
 }
 
 fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
+    let planned;
+    let args = match &args.design {
+        Some(path) => {
+            planned = design_geo::apply_design(args, path)?;
+            &planned
+        }
+        None => args,
+    };
     let config = GeoConfig::try_from(args).map_err(Failure::input)?;
     let spec = args.panel_spec().map_err(Failure::input)?;
     check_out(&args.out)?;

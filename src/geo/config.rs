@@ -372,7 +372,7 @@ pub fn validate(panel: &Panel, config: &GeoConfig) -> Result<Layout, GeoError> {
 
 /// Suggests the geo names closest to `geo`, for an error message: a name that differs only in
 /// case, or else up to three names within an edit distance of a third of the name's length.
-fn suggest_geos(geo: &str, geos: &[String]) -> String {
+pub(crate) fn suggest_geos(geo: &str, geos: &[String]) -> String {
     let requested = geo.to_lowercase();
     let mut ranked: Vec<(usize, &String)> = geos
         .iter()

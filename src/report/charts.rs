@@ -1014,7 +1014,7 @@ pub(crate) fn number_ticks(range: &Range<f64>, max_ticks: usize) -> (Vec<f64>, u
 
 /// Returns at most 8 date ticks from `first` to `last` (day counts), a whole number of days
 /// or weeks apart, with one tick on `anchor` (the first test day).
-fn date_ticks(first: f64, last: f64, anchor: f64) -> Vec<f64> {
+pub(crate) fn date_ticks(first: f64, last: f64, anchor: f64) -> Vec<f64> {
     const MAX_TICKS: f64 = 8.0;
     const STEPS_IN_DAYS: [f64; 9] = [1.0, 2.0, 7.0, 14.0, 28.0, 56.0, 91.0, 182.0, 364.0];
     let days = last - first;

@@ -30,6 +30,8 @@ pub fn write_design_charts(
     texts: &Texts,
 ) -> Result<Vec<PathBuf>, ChartError> {
     register_embedded_font()?;
+    // Axis tick labels take their number format from the chart language.
+    let _lang = crate::report::charts::LangScope::enter(texts.lang());
     let png_path = dir.join(format!("{POWER_CURVE_STEM}.png"));
     let png_root = BitMapBackend::new(&png_path, CANVAS_SIZE).into_drawing_area();
     draw_power_curve(design, &png_root, &png_path, texts)?;
