@@ -176,7 +176,9 @@ fn dutch_summary_uses_dutch_words_and_decimal_commas() {
     assert!(summary.contains("Oordeel: GEEN UITSLUITSEL"), "{summary}");
     assert!(summary.contains("+5,4%"), "{summary}");
     assert!(summary.contains("+4.667"), "{summary}");
+    assert!(summary.contains("Placebo-p-waarde"), "{summary}");
     assert!(!summary.contains("Verdict"), "{summary}");
+    assert!(!summary.contains('{'), "unfilled placeholder: {summary}");
 }
 
 #[test]
