@@ -67,6 +67,7 @@ fn example_design_feeds_the_analysis() {
         "power_curves.svg",
         "pre_period_fit.png",
         "pre_period_fit.svg",
+        "report.html",
     ] {
         assert!(dir.join(file).is_file(), "{file} missing");
     }
@@ -310,4 +311,40 @@ fn outputs_identical_across_threads() {
         texts.push(files);
     }
     assert_eq!(texts[0], texts[1]);
+}
+
+#[test]
+fn design_page_is_self_contained_and_in_dutch() {
+    let out = TempDir::new().expect("temp dir");
+    let dir = out.path().join("design");
+    design(&[
+        "--lang",
+        "nl",
+        "--treated-count",
+        "2",
+        "--durations",
+        "10",
+        "--include",
+        "chicago",
+        "--cpic",
+        "7.5",
+        "--out",
+        dir.to_str().expect("utf-8 path"),
+    ])
+    .assert()
+    .success();
+    let page = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    let text = std::fs::read_to_string(dir.join("design.json")).expect("design.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+
+    assert!(page.contains("<html lang=\"nl\">"), "no Dutch lang attribute");
+    assert!(page.contains("De aanbevolen opzet"));
+    assert!(!page.contains("http://") && !page.contains("https://"));
+    assert!(!page.contains("<script"));
+    assert_eq!(page.matches("<svg").count(), 2, "two inline charts expected");
+    for geo in json["recommended"]["treated_geos"].as_array().expect("geos") {
+        assert!(page.contains(geo.as_str().expect("name")), "{geo} not on the page");
+    }
+    // The assignment table lists every geo of the panel.
+    assert!(page.contains("honolulu"));
 }

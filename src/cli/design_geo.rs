@@ -12,6 +12,7 @@ use liftlab::design::geo::schema::read_design;
 use liftlab::design::geo::simulation::InferenceSettings;
 use liftlab::design::geo::{self, GeoDesignConfig};
 use liftlab::geo::{Estimator, GeoConfig};
+use liftlab::report::html;
 use liftlab::report::write_json_dir;
 
 use super::args::{ArgError, EstimatorArg, GeoArgs, MissingArg, delimiter_byte};
@@ -301,6 +302,9 @@ pub(crate) fn run(args: &DesignGeoArgs, context: Context) -> Result<(), Failure>
         write_json_dir(&report, DESIGN_FILE, out, |staging| {
             let mut written = geo::charts::write_design_charts(&report, texts, staging)
                 .map_err(|error| error.to_string())?;
+            let charts = html::read_svg_charts(&written).map_err(|error| error.to_string())?;
+            let page = html::render_design_geo_html(&report, &charts, texts);
+            written.push(html::write_page(staging, &page).map_err(|error| error.to_string())?);
             let path = staging.join("assignment.csv");
             std::fs::write(&path, &csv)
                 .map_err(|error| format!("{}: cannot write: {error}", path.display()))?;

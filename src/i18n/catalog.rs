@@ -42,6 +42,7 @@ pub const CATALOG_FILES: &[[CatalogFile; 2]] = &[
     area!("design_geo"),
     area!("kpis"),
     area!("html"),
+    area!("html_design_geo"),
 ];
 
 /// Returns the texts of `lang`, parsed once per process.

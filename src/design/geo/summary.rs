@@ -6,11 +6,32 @@ use crate::i18n::Texts;
 
 /// Returns the summary of `report` showing its first `top` designs.
 pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> String {
+    let mut lines = vec![texts.t("design_geo.title").to_string()];
+    lines.extend(overview_lines(report, texts));
+    lines.push(String::new());
+
+    // The table of the top designs.
+    let mut rows: Vec<Vec<String>> = vec![table_header(texts)];
+    for design in report.designs.iter().take(top) {
+        rows.push(table_row(design, texts));
+    }
+    lines.extend(render_table(&rows));
+    lines.extend(shown_line(report, texts, top));
+    lines.push(String::new());
+
+    lines.extend(recommendation_lines(report, texts));
+    lines.extend(check_lines(report, texts));
+    for message in warning_messages(report, texts) {
+        lines.push(format!("{}: {message}", texts.t("common.warning")));
+    }
+    lines.join("\n")
+}
+
+/// Returns the lines on the data and the settings of the search.
+pub(crate) fn overview_lines(report: &GeoDesignReport, texts: &Texts) -> Vec<String> {
     let mut lines = Vec::new();
     let data = &report.data;
     let parameters = &report.parameters;
-
-    lines.push(texts.t("design_geo.title").to_string());
     lines.push(texts.fill(
         "design_geo.summary.data",
         &[
@@ -32,10 +53,12 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
             ("assignment", &parameters.assignment),
         ],
     ));
-    lines.push(String::new());
+    lines
+}
 
-    // The table of the top designs.
-    let header = [
+/// Returns the column headings of the designs table.
+pub(crate) fn table_header(texts: &Texts) -> Vec<String> {
+    [
         texts.t("design_geo.table.rank"),
         texts.t("design_geo.table.geos"),
         texts.t("design_geo.table.days"),
@@ -45,31 +68,37 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
         texts.t("design_geo.table.budget"),
         texts.t("design_geo.table.share"),
         texts.t("design_geo.table.fit_error"),
-    ];
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    for design in report.designs.iter().take(top) {
-        rows.push(table_row(design, texts));
-    }
-    lines.extend(render_table(&rows));
+    ]
+    .iter()
+    .map(|heading| heading.to_string())
+    .collect()
+}
+
+/// Returns the line that says how many designs the table leaves out, if any.
+pub(crate) fn shown_line(report: &GeoDesignReport, texts: &Texts, top: usize) -> Option<String> {
     let shown = report.designs.len().min(top);
     if report.designs_over_budget > 0 {
-        lines.push(texts.fill(
+        Some(texts.fill(
             "design_geo.summary.more_over_budget",
             &[
                 ("shown", &shown),
                 ("total", &report.designs.len()),
                 ("over_budget", &report.designs_over_budget),
             ],
-        ));
+        ))
     } else if report.designs.len() > shown {
-        lines.push(texts.fill(
+        Some(texts.fill(
             "design_geo.summary.more",
             &[("shown", &shown), ("total", &report.designs.len())],
-        ));
+        ))
+    } else {
+        None
     }
-    lines.push(String::new());
+}
 
-    // The recommendation.
+/// Returns the recommendation: the treated geos, duration, MDE, incremental KPI and budget.
+pub(crate) fn recommendation_lines(report: &GeoDesignReport, texts: &Texts) -> Vec<String> {
+    let mut lines = Vec::new();
     let best = &report.recommended;
     let mde = best.mde.map_or_else(
         || texts.t("common.undefined").to_string(),
@@ -111,8 +140,12 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
             lines.push(text);
         }
     }
+    lines
+}
 
-    // A/A check and balance.
+/// Returns the lines of the A/A check and the assignment's balance.
+pub(crate) fn check_lines(report: &GeoDesignReport, texts: &Texts) -> Vec<String> {
+    let mut lines = Vec::new();
     let aa = &report.aa_check;
     match (aa.coverage, aa.false_positive_rate) {
         (Some(coverage), Some(rate)) => lines.push(texts.fill(
@@ -132,7 +165,7 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
             "design_geo.summary.aa_power",
             &[
                 ("power", &texts.percent(power, 0)),
-                ("target", &texts.percent(parameters.power, 0)),
+                ("target", &texts.percent(report.parameters.power, 0)),
             ],
         ));
     }
@@ -153,7 +186,17 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
             ("verdict", &verdict),
         ],
     ));
+    lines
+}
 
+/// Returns each warning of `report` in the language of `texts`.
+pub(crate) fn warning_messages(report: &GeoDesignReport, texts: &Texts) -> Vec<String> {
+    let aa = &report.aa_check;
+    let balance = &report.assignment.balance;
+    let difference = balance
+        .matched_standardized_mean_difference
+        .unwrap_or(balance.standardized_mean_difference);
+    let mut messages = Vec::new();
     for warning in &report.warnings {
         let message = match warning.code.as_str() {
             "unbalanced_assignment" => texts.fill(
@@ -174,14 +217,15 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
                     ("alpha", &texts.percent(aa.expected_false_positive_rate, 0)),
                 ],
             ),
-            _ => warning.message.clone(),
+            _ => crate::report::localize::warning_message(warning, texts),
         };
-        lines.push(format!("{}: {message}", texts.t("common.warning")));
+        messages.push(message);
     }
-    lines.join("\n")
+    messages
 }
 
-fn table_row(design: &DesignResult, texts: &Texts) -> Vec<String> {
+/// Returns the cells of one row of the designs table.
+pub(crate) fn table_row(design: &DesignResult, texts: &Texts) -> Vec<String> {
     let undefined = || texts.t("common.undefined").to_string();
     let power = match (design.power_at_mde, design.power_at_mde_standard_error) {
         (Some(power), Some(error)) => {

@@ -9,12 +9,14 @@
 //! reports share, and [`geo`] and [`holdout`] the pages of those reports.
 
 pub mod blocks;
+pub mod design_geo;
 pub mod geo;
 pub mod holdout;
 pub mod page;
 
 use std::path::{Path, PathBuf};
 
+pub use design_geo::render_design_geo_html;
 pub use geo::render_geo_html;
 pub use holdout::render_holdout_html;
 pub use page::{Html, Page, Table, Tone, escape};
