@@ -10,7 +10,7 @@ use crate::design::geo::summary::{
 };
 use crate::i18n::Texts;
 
-/// Designs listed in the table; design.json holds every one.
+/// Designs listed in the table; design.json contains every one.
 const LISTED_DESIGNS: usize = 10;
 
 /// Renders the page of a geo design with its charts inlined, in the language of `texts`.
