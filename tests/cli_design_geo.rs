@@ -337,13 +337,26 @@ fn design_page_is_self_contained_and_in_dutch() {
     let text = std::fs::read_to_string(dir.join("design.json")).expect("design.json");
     let json: serde_json::Value = serde_json::from_str(&text).expect("json");
 
-    assert!(page.contains("<html lang=\"nl\">"), "no Dutch lang attribute");
+    assert!(
+        page.contains("<html lang=\"nl\">"),
+        "no Dutch lang attribute"
+    );
     assert!(page.contains("De aanbevolen opzet"));
     assert!(!page.contains("http://") && !page.contains("https://"));
     assert!(!page.contains("<script"));
-    assert_eq!(page.matches("<svg").count(), 2, "two inline charts expected");
-    for geo in json["recommended"]["treated_geos"].as_array().expect("geos") {
-        assert!(page.contains(geo.as_str().expect("name")), "{geo} not on the page");
+    assert_eq!(
+        page.matches("<svg").count(),
+        2,
+        "two inline charts expected"
+    );
+    for geo in json["recommended"]["treated_geos"]
+        .as_array()
+        .expect("geos")
+    {
+        assert!(
+            page.contains(geo.as_str().expect("name")),
+            "{geo} not on the page"
+        );
     }
     // The assignment table lists every geo of the panel.
     assert!(page.contains("honolulu"));

@@ -121,6 +121,18 @@ fn invalid_split_and_sd_are_rejected() {
         ],
         &["--split", "`100:0`", "TREATED:HELD_OUT"],
     );
+    // Shares that do not add up to 100 are a typo, not a 82:18 split.
+    rejects(
+        &[
+            "--baseline-rate",
+            "0.02",
+            "--users",
+            "1000",
+            "--split",
+            "90:20",
+        ],
+        &["--split", "`90:20`", "add up to 100"],
+    );
     rejects(
         &["--baseline-mean", "3", "--sd", "0", "--users", "1000"],
         &["--sd", "`0`"],

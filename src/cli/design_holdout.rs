@@ -123,7 +123,8 @@ impl DesignHoldoutArgs {
         let invalid = || ArgError::Invalid {
             flag: "--split".to_string(),
             value: self.split.clone(),
-            expected: "two positive shares TREATED:HELD_OUT, treated first, such as 90:10"
+            expected: "two positive shares TREATED:HELD_OUT that add up to 100 (or to 1), \
+                       treated first, such as 90:10"
                 .to_string(),
         };
         let shares: Vec<f64> = self
@@ -136,7 +137,10 @@ impl DesignHoldoutArgs {
                 if treated.is_finite()
                     && held_out.is_finite()
                     && *treated > 0.0
-                    && *held_out > 0.0 =>
+                    && *held_out > 0.0
+                    // Shares that add up to neither 100 nor 1 are most likely a typo.
+                    && ((treated + held_out - 100.0).abs() < 1e-9
+                        || (treated + held_out - 1.0).abs() < 1e-12) =>
             {
                 Ok(treated / (treated + held_out))
             }

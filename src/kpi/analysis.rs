@@ -484,6 +484,11 @@ fn warning(code: &str, values: &[(&str, String)]) -> KpiWarning {
 /// Words a warning in the language of `texts`.
 pub fn warning_text(warning: &KpiWarning, texts: &Texts) -> String {
     let value = |name: &str| warning.values.get(name).cloned().unwrap_or_default();
+    // A whole number stored as text is shown with the language's thousands separator.
+    let grouped = |text: &str| match text.parse::<u64>() {
+        Ok(number) => texts.number(number as f64, 0),
+        Err(_) => text.to_string(),
+    };
     match warning.code.as_str() {
         "unknown_columns" => texts.fill(
             "kpis.warning.unknown_columns",
@@ -515,7 +520,7 @@ pub fn warning_text(warning: &KpiWarning, texts: &Texts) -> String {
             &[
                 ("channel", &value("channel")),
                 ("treatment", &value("treatment")),
-                ("units", &value("units")),
+                ("units", &grouped(&value("units"))),
             ],
         ),
         "holdout_users" => texts.fill(
@@ -523,7 +528,7 @@ pub fn warning_text(warning: &KpiWarning, texts: &Texts) -> String {
             &[
                 ("channel", &value("channel")),
                 ("treatment", &value("treatment")),
-                ("units", &value("units")),
+                ("units", &grouped(&value("units"))),
             ],
         ),
         "cluster_targets_differ" => texts.fill(

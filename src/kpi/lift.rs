@@ -229,7 +229,12 @@ pub fn load_lift(spec: &LinkSpec) -> Result<LiftMeasure, LiftError> {
         }
         other => Err(LiftError::NotAReport {
             path: path.clone(),
-            message: format!("kind is {other:?}; expected \"geo\" or \"holdout\""),
+            message: match other {
+                Some(kind) => format!("kind is \"{kind}\"; expected \"geo\" or \"holdout\""),
+                None => {
+                    "it has no kind field; expected a report.json of liftlab analyze".to_string()
+                }
+            },
         }),
     }
 }

@@ -153,7 +153,7 @@ pub fn kpis_summary(report: &KpisReport, texts: &Texts) -> String {
                     ("channel", &link.channel),
                     ("title", &link.title),
                     ("path", &link.report.path),
-                    ("draws", &link.draws),
+                    ("draws", &texts.number(link.draws as f64, 0)),
                 ],
             )
         );

@@ -69,7 +69,10 @@ pub fn geo_summary(report: &GeoReport, texts: &Texts) -> String {
                     "geo.summary.placebo_p_value",
                     &[
                         ("p_value", &texts.plain(p_value, 3)),
-                        ("sets", &report.inference.placebo.sets_run),
+                        (
+                            "sets",
+                            &texts.number(report.inference.placebo.sets_run as f64, 0),
+                        ),
                     ],
                 ),
                 None => texts.t("geo.summary.placebo_p_missing").to_string(),

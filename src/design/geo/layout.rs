@@ -138,6 +138,18 @@ pub fn validate(panel: &Panel, config: &GeoDesignConfig) -> Result<DesignLayout,
     let longest = config.durations_days.iter().copied().max().unwrap_or(1);
     let held_out = config.held_out_days.unwrap_or(longest);
     let max_held_out = days.saturating_sub(MIN_PRE_PERIOD_DAYS + 1);
+    if config.held_out_days.is_none() && held_out > max_held_out {
+        // The held-out days default to the longest duration, so the duration is at fault.
+        return Err(DesignError::DurationTooLong {
+            duration: longest,
+            path,
+            days,
+            held_out,
+            windows: 0,
+            min_pre: MIN_PRE_PERIOD_DAYS,
+            max: (days + 1).saturating_sub(MIN_PRE_PERIOD_DAYS + MIN_WINDOWS) / 2,
+        });
+    }
     if held_out == 0 || held_out > max_held_out {
         return Err(DesignError::InvalidHeldOut {
             held_out,
