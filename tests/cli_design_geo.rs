@@ -114,6 +114,12 @@ fn example_design_feeds_the_analysis() {
     assert_eq!(report["parameters"]["geo_col"], "location");
     let days = json["recommended"]["duration_days"].as_u64().expect("days");
     assert_eq!(report["data"]["test_days"].as_u64(), Some(days));
+    let design_bytes = std::fs::read(dir.join("design.json")).expect("design bytes");
+    assert_eq!(
+        report["inputs"][1]["sha256"],
+        liftlab::data::sha256_hex(&design_bytes),
+        "the design is not listed among the inputs"
+    );
 
     // A flag that contradicts the design is an input error.
     Command::cargo_bin("liftlab")

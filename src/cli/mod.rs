@@ -157,7 +157,19 @@ fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
     check_out(&args.out)?;
     let panel = liftlab::data::read_panel(&spec).map_err(Failure::input)?;
     let progress = progress::BarProgress::new(context.quiet);
-    let report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
+    let mut report = geo::analyze(&panel, &spec, &config, &progress).map_err(Failure::input)?;
+
+    // The design the analysis follows is an input too, so a reviewer can check the plan.
+    if let Some(path) = &args.design {
+        let bytes = std::fs::read(path).map_err(|error| {
+            Failure::input(format!("{}: cannot read the design: {error}", path.display()))
+        })?;
+        report.inputs.push(liftlab::data::InputFile {
+            path: path.display().to_string(),
+            sha256: liftlab::data::sha256_hex(&bytes),
+            rows: 0,
+        });
+    }
     write_geo(&report, &args.out, context)?;
     println!("{}", geo_summary(&report, context.lang.texts()));
     println!();
