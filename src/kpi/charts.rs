@@ -334,10 +334,39 @@ fn draw_cac_ltv<DB: DrawingBackend>(
         .collect();
     let unit = "currency per customer";
     let finding = report.rows.iter().find_map(|row| {
-        let cac = find_kpi(&row.adjusted, "incremental_cac")
-            .or_else(|| find_kpi(&row.kpis, "cac"))?
-            .point?;
         let ltv = find_kpi(&row.kpis, "ltv")?.point?;
+        let label = row.channel.clone().unwrap_or_default();
+
+        // A measured channel: the finding follows the incremental CAC's interval, so the
+        // title never claims more than the verdicts do.
+        if let Some(incremental) = find_kpi(&row.adjusted, "incremental_cac")
+            && let Some(interval) = &incremental.interval
+        {
+            let upper = interval.upper.map_or_else(
+                || texts.t("kpis.summary.unbounded").to_string(),
+                |upper| format_value(upper, unit, texts),
+            );
+            let lower = interval
+                .lower
+                .map_or_else(String::new, |lower| format_value(lower, unit, texts));
+            let values: [(&str, &dyn std::fmt::Display); 4] = [
+                ("label", &label),
+                ("ltv", &format_value(ltv, unit, texts)),
+                ("lower", &lower),
+                ("upper", &upper),
+            ];
+            let covers = interval.upper.is_some_and(|upper| ltv >= upper);
+            let short = interval.lower.is_some_and(|lower| ltv < lower);
+            return Some(if covers {
+                texts.fill("kpis.chart.cac_title_covers_interval", &values)
+            } else if short {
+                texts.fill("kpis.chart.cac_title_short_interval", &values)
+            } else {
+                texts.fill("kpis.chart.cac_title_not_shown", &values)
+            });
+        }
+
+        let cac = find_kpi(&row.kpis, "cac")?.point?;
         let key = if ltv >= cac {
             "kpis.chart.cac_title_covers"
         } else {
@@ -346,7 +375,7 @@ fn draw_cac_ltv<DB: DrawingBackend>(
         Some(texts.fill(
             key,
             &[
-                ("label", &row.channel.clone().unwrap_or_default()),
+                ("label", &label),
                 ("ltv", &format_value(ltv, unit, texts)),
                 ("cac", &format_value(cac, unit, texts)),
             ],
