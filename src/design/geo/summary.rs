@@ -17,6 +17,7 @@ pub fn design_summary(report: &GeoDesignReport, texts: &Texts, top: usize) -> St
     }
     lines.extend(render_table(&rows));
     lines.extend(shown_line(report, texts, top));
+    lines.push(texts.t("design_geo.summary.ranking").to_string());
     lines.push(String::new());
 
     lines.extend(recommendation_lines(report, texts));
@@ -168,6 +169,9 @@ pub(crate) fn check_lines(report: &GeoDesignReport, texts: &Texts) -> Vec<String
                 ("target", &texts.percent(report.parameters.power, 0)),
             ],
         ));
+        if power < report.parameters.power {
+            lines.push(texts.t("design_geo.summary.aa_power_low").to_string());
+        }
     }
     let balance = &report.assignment.balance;
     let difference = balance
