@@ -244,12 +244,14 @@ pub enum FunnelError {
     #[error("{path}: the file has no data rows; expected a header line and one row per channel")]
     Empty { path: PathBuf },
     #[error(
-        "{path}: required column `{column}` not found; the header has: {found}; the known \
-         columns are: {known}"
+        "{path}: required column `{column}` not found{hint}; the header has: {found}; the \
+         known columns are: {known}"
     )]
     MissingColumn {
         path: PathBuf,
         column: &'static str,
+        /// Names a header that looks like a misspelling of the column, or is empty.
+        hint: String,
         found: String,
         known: String,
     },
@@ -357,9 +359,16 @@ pub fn read_funnel(path: &Path) -> Result<Funnel, FunnelError> {
     }
     for required in [Column::Channel, Column::Spend] {
         if !positions.iter().any(|(column, _)| *column == required) {
+            let hint = unknown_columns
+                .iter()
+                .find(|unknown| unknown.suggestion.as_deref() == Some(required.name()))
+                .map(|unknown| format!(" (did you mean `{}`?)", unknown.name))
+                .map_or_else(String::new, |hint| hint.replace("did you mean `", "is `")
+                    .replace("`?)", "` a misspelling of it?)"));
             return Err(FunnelError::MissingColumn {
                 path: path.to_path_buf(),
                 column: required.name(),
+                hint,
                 found: headers
                     .iter()
                     .map(|name| format!("`{name}`"))
@@ -379,6 +388,7 @@ pub fn read_funnel(path: &Path) -> Result<Funnel, FunnelError> {
         return Err(FunnelError::MissingColumn {
             path: path.to_path_buf(),
             column: missing.name(),
+            hint: String::new(),
             found: "one period column without the other".to_string(),
             known: known_columns(),
         });
