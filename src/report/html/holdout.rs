@@ -85,7 +85,12 @@ pub fn render_holdout_html(
         texts.t("html.section.parameters"),
         parameters_list(report, texts),
     );
-    page.footer(footer(texts, &report.tool, &report.schema_version));
+    page.footer(footer(
+        texts,
+        &report.tool,
+        &report.schema_version,
+        crate::report::REPORT_FILE,
+    ));
     page.finish()
 }
 
