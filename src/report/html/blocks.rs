@@ -213,9 +213,13 @@ pub fn warnings_list(texts: &Texts, warnings: &[Warning]) -> Html {
     Html::raw(markup)
 }
 
-/// Returns `text` with its first letter in upper case.
+/// Returns `text` with its first letter in upper case, unless the first word is a term that
+/// starts in lower case, such as iROAS.
 pub fn capitalise(text: &str) -> String {
     let mut characters = text.chars();
+    if text.chars().nth(1).is_some_and(char::is_uppercase) {
+        return text.to_string();
+    }
     match characters.next() {
         Some(first) => first.to_uppercase().chain(characters).collect(),
         None => String::new(),
