@@ -181,3 +181,62 @@ impl<'a> Quoted<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn warning(code: &str) -> Warning {
+        Warning {
+            code: code.to_string(),
+            message: format!("message of {code}"),
+            values: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn every_warning_code_has_an_action() {
+        let codes = [
+            "few_placebo_paths",
+            "non_finite_resamples",
+            "bca_undefined",
+            "methods_disagree",
+            "dominant_donor",
+            "weak_pre_period_fit",
+            "outside_donor_range",
+            "short_pre_period",
+            "more_donors_than_days",
+            "filled_cells",
+            "rows_outside_window",
+            "placebo_underpowered",
+            "placebo_sampled",
+            "placebo_not_finite",
+            "sample_ratio_mismatch",
+            "rows_not_analysed",
+            "segments_exploratory",
+            "undefined_replications",
+        ];
+        for code in codes {
+            let english = warning_action(&warning(code), Lang::En.texts());
+            let dutch = warning_action(&warning(code), Lang::Nl.texts());
+            assert!(english.is_some(), "no English action for {code}");
+            assert!(dutch.is_some(), "no Dutch action for {code}");
+            assert_ne!(english, dutch, "the Dutch action of {code} is English");
+        }
+    }
+
+    #[test]
+    fn unknown_warning_gets_general_action() {
+        let unknown = warning("from_a_newer_version");
+        assert_eq!(warning_action(&unknown, Lang::En.texts()), None);
+        assert_eq!(
+            warning_action_or_general(&unknown, Lang::En.texts()),
+            "Read the message and check the input and the settings it names."
+        );
+        assert_eq!(
+            warning_message(&unknown, Lang::Nl.texts()),
+            "message of from_a_newer_version"
+        );
+    }
+}

@@ -91,7 +91,16 @@ pub fn design_rows(design: &HoldoutDesign, texts: &Texts) -> Vec<(String, String
 
     // The design.
     rows.push((
-        format!("{}{}", texts.t("design_holdout.effect"), computed("mde")),
+        // With the power computed, the effect is the one given, not the MDE (a row below).
+        format!(
+            "{}{}",
+            if design.solved_for == "power" {
+                texts.t("design_holdout.effect_given")
+            } else {
+                texts.t("design_holdout.effect")
+            },
+            computed("mde")
+        ),
         effect_text(
             analytic.effect_absolute,
             analytic.effect_relative,

@@ -308,6 +308,16 @@ mod tests {
     }
 
     #[test]
+    fn capitalise_keeps_terms_in_lower_case() {
+        assert_eq!(capitalise("not shown"), "Not shown");
+        assert_eq!(
+            capitalise("iROAS above break-even"),
+            "iROAS above break-even"
+        );
+        assert_eq!(capitalise(""), "");
+    }
+
+    #[test]
     fn method_names_are_readable() {
         let texts = Lang::En.texts();
         assert_eq!(

@@ -123,12 +123,15 @@ fn metric_name(design: &HoldoutDesign, texts: &Texts) -> String {
         .unwrap_or_else(|| texts.t("design_holdout.outcome").to_string())
 }
 
-/// A rate as a percentage, or a mean in metric units.
+/// A rate as a percentage, or a mean in metric units per user.
 fn level_text(design: &HoldoutDesign, value: f64, texts: &Texts) -> String {
     if is_proportion(design) {
         texts.percent(value, 2)
     } else {
-        texts.number(value, 4)
+        texts.fill(
+            "design_holdout.per_user",
+            &[("amount", &texts.number(value, 4))],
+        )
     }
 }
 
@@ -314,19 +317,16 @@ fn cost_text(design: &HoldoutDesign, texts: &Texts) -> String {
             ),
         }
     } else {
-        let key = if kept {
-            "design_holdout.html.cost_kept_metric"
+        let values: [(&str, &dyn std::fmt::Display); 3] = [
+            ("users", &users),
+            ("amount", &texts.amount(forgone.abs())),
+            ("name", &metric_name(design, texts)),
+        ];
+        if kept {
+            texts.fill("design_holdout.html.cost_kept_metric", &values)
         } else {
-            "design_holdout.html.cost_metric"
-        };
-        texts.fill(
-            key,
-            &[
-                ("users", &users),
-                ("amount", &texts.amount(forgone.abs())),
-                ("name", &metric_name(design, texts)),
-            ],
-        )
+            texts.fill("design_holdout.html.cost_metric", &values)
+        }
     }
 }
 
@@ -420,7 +420,12 @@ fn evaluations(design: &HoldoutDesign, texts: &Texts) -> Option<Html> {
             &texts.number(estimate.undefined as f64, 0),
         ]);
     }
-    let mut content = paragraph(texts.t("design_holdout.html.evaluations_intro"));
+    let intro = if simulation.mde.is_some() {
+        texts.t("design_holdout.html.evaluations_intro")
+    } else {
+        texts.t("design_holdout.html.evaluations_intro_given")
+    };
+    let mut content = paragraph(intro);
     content.push(table.render());
     Some(content)
 }
