@@ -1,7 +1,7 @@
 //! report.html of every example, of a holdout design and of a KPI report, in English and
-//! Dutch, loaded in headless Chromium: the page renders without console messages, the
-//! rendered DOM contains the answer and one SVG per chart, and a screenshot is saved under
-//! target/browser-screenshots/.
+//! Dutch, loaded in headless Chromium. The page must render without console messages, and the
+//! rendered DOM must contain the answer and one SVG per chart. A screenshot of each page is
+//! saved under target/browser-screenshots/.
 //!
 //! Needs Debian's `chromium` package (`apt-get install -y chromium`); set LIFTLAB_CHROMIUM to
 //! use another binary, or LIFTLAB_SKIP_BROWSER=1 to skip the test.

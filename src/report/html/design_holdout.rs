@@ -95,7 +95,7 @@ fn is_proportion(design: &HoldoutDesign) -> bool {
     design.parameters.metric_kind == "proportion"
 }
 
-/// The metric in a few words, as the terminal table names it.
+/// Describes the metric in a few words, as the terminal table does.
 fn metric_text(design: &HoldoutDesign, texts: &Texts) -> String {
     let parameters = &design.parameters;
     if is_proportion(design) {
@@ -123,7 +123,7 @@ fn metric_name(design: &HoldoutDesign, texts: &Texts) -> String {
         .unwrap_or_else(|| texts.t("design_holdout.outcome").to_string())
 }
 
-/// A rate as a percentage, or a mean in metric units per user.
+/// Formats a rate as a percentage, or a mean in metric units per user.
 fn level_text(design: &HoldoutDesign, value: f64, texts: &Texts) -> String {
     if is_proportion(design) {
         texts.percent(value, 2)
@@ -145,7 +145,7 @@ fn design_effect(design: &HoldoutDesign, texts: &Texts) -> String {
     )
 }
 
-/// The headline states the quantity that was computed, with the two that were given.
+/// Words the headline: the quantity that was computed, with the two that were given.
 fn headline(design: &HoldoutDesign, texts: &Texts) -> String {
     let analytic = &design.analytic;
     let total = texts.number(analytic.users_total as f64, 0);
@@ -285,7 +285,8 @@ fn answer_details(design: &HoldoutDesign, texts: &Texts) -> Html {
     details
 }
 
-/// The outcome the holdout forgoes at the design's effect, or keeps when the effect is negative.
+/// Words the outcome the holdout forgoes at the design's effect, or keeps when the effect is
+/// negative.
 fn cost_text(design: &HoldoutDesign, texts: &Texts) -> String {
     let cost = &design.cost;
     let users = texts.number(cost.holdout_users as f64, 0);
@@ -380,7 +381,7 @@ fn method(design: &HoldoutDesign, texts: &Texts) -> Html {
     content
 }
 
-/// The table of simulated powers, when the simulation searched for the MDE.
+/// Renders the simulated powers by effect, or returns `None` without a simulation.
 fn evaluations(design: &HoldoutDesign, texts: &Texts) -> Option<Html> {
     let simulation = design.simulation.as_ref()?;
     let relative = design.parameters.effect_scale == "relative";
@@ -392,7 +393,7 @@ fn evaluations(design: &HoldoutDesign, texts: &Texts) -> Option<Html> {
     if estimates.is_empty() {
         return None;
     }
-    // The search can evaluate an effect twice; each effect is shown once.
+    // The search can evaluate an effect twice, and each effect is shown once.
     estimates.sort_by(|a, b| a.effect.total_cmp(&b.effect));
     estimates.dedup_by(|a, b| a.effect == b.effect);
     let mut table = Table::new(
@@ -496,7 +497,7 @@ fn parameters_list(design: &HoldoutDesign, texts: &Texts) -> Html {
     content
 }
 
-/// A share as a percentage without floating-point noise, e.g. 0.09999999999999998 as 10.
+/// Formats a share as a percentage without floating-point noise, e.g. 0.09999999999999998 as 10.
 fn round_share(share: f64) -> String {
     let percent = (share * 1e6).round() / 1e4;
     percent.to_string()

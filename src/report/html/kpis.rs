@@ -1,6 +1,7 @@
-//! The HTML page of `liftlab kpis`: per funnel row the verdicts, and for a channel that a lift
-//! test measured its incremental CAC and iROAS with their intervals beside the platform's own
-//! figures; then every KPI per row and in total, the lift reports, charts and warnings.
+//! The HTML page of `liftlab kpis`. It opens with the verdicts of each funnel row, and for a
+//! channel that a lift test measured, its incremental CAC and iROAS with their intervals beside
+//! the platform's own figures. Every KPI per row and in total, the lift reports, charts and
+//! warnings follow.
 
 use super::InlineChart;
 use super::blocks::{capitalise, footer, level_label};
@@ -17,7 +18,8 @@ pub const KPIS_FILE: &str = "kpis.json";
 /// Codes of the verdict on the incrementality factor, one per row with a lift report.
 const INCREMENTALITY_CODES: [&str; 3] = ["incremental", "harmful", "not_incremental"];
 
-/// KPIs on the platform's credit and their lift-adjusted counterparts, compared in the answer.
+/// KPIs on the platform's credit and their lift-adjusted counterparts, compared first on the
+/// page.
 const COMPARED: [(Option<&str>, &str); 6] = [
     (None, "incrementality_factor"),
     (Some("reported_cpa"), "incremental_cpa"),
@@ -115,7 +117,7 @@ pub fn render_kpis_html(report: &KpisReport, charts: &[InlineChart], texts: &Tex
     page.finish()
 }
 
-/// The verdict of a row on its incrementality factor, when a lift test measured it.
+/// Returns the verdict of a row on its incrementality factor, when a lift test measured it.
 fn incrementality_verdict(row: &RowKpis) -> Option<&KpiVerdict> {
     row.verdicts
         .iter()
@@ -167,7 +169,7 @@ fn headline(report: &KpisReport, texts: &Texts) -> (Tone, String) {
     (tone, parts.join("; "))
 }
 
-/// Renders a KPI verdict in its colour; an `info` verdict in the text colour.
+/// Renders a KPI verdict in its colour, and an `info` verdict in the text colour.
 fn verdict_item(verdict: &KpiVerdict, texts: &Texts) -> Html {
     let class = match verdict.kind.as_str() {
         "positive" => "verdict verdict-positive",
@@ -235,7 +237,7 @@ fn answer_details(report: &KpisReport, texts: &Texts) -> Html {
     details
 }
 
-/// A line of the row's CAC and ROAS figures, for a row without a lift test.
+/// Renders a line of the row's CAC and ROAS figures, for a row without a lift test.
 fn key_figures(row: &RowKpis, texts: &Texts) -> Html {
     let figures: Vec<String> = KEY_FIGURES
         .iter()
@@ -258,7 +260,7 @@ fn key_figures(row: &RowKpis, texts: &Texts) -> Html {
     ))
 }
 
-/// The platform's figures beside the lift-adjusted ones, with their intervals.
+/// Renders the platform's figures beside the lift-adjusted ones, with their intervals.
 fn comparison_table(row: &RowKpis, texts: &Texts) -> Html {
     let level = row
         .adjusted
@@ -322,7 +324,7 @@ fn point_text(value: &KpiValue, texts: &Texts) -> String {
     }
 }
 
-/// A KPI's point, or "undefined" with the reason under it.
+/// Renders a KPI's point, or "undefined" with the reason under it.
 fn value_cell(value: &KpiValue, texts: &Texts) -> Html {
     match (&value.point, &value.undefined) {
         (None, Some(reason)) => Html::raw(format!(
@@ -334,7 +336,7 @@ fn value_cell(value: &KpiValue, texts: &Texts) -> Html {
     }
 }
 
-/// An interval's ends in the KPI's format; a missing end is unbounded.
+/// Formats an interval's ends in the KPI's format, a missing end as unbounded.
 fn interval_text(interval: &KpiInterval, unit: &str, texts: &Texts) -> String {
     let end = |value: Option<f64>| match value {
         Some(value) => format_value(value, unit, texts),
@@ -457,7 +459,7 @@ fn lift_items(link: &LiftLink, texts: &Texts) -> Vec<(String, Html)> {
     items
 }
 
-/// Every KPI with one column per funnel row and one for the total.
+/// Renders every KPI with one column per funnel row and one for the total.
 fn kpi_table(report: &KpisReport, texts: &Texts) -> Html {
     let rows: Vec<&RowKpis> = report
         .rows
@@ -620,7 +622,7 @@ fn inputs(report: &KpisReport, texts: &Texts) -> Html {
         &[false, false, true, false],
     );
     for (index, input) in report.inputs.iter().enumerate() {
-        // The funnel comes first; each lift report follows, in the order of its link.
+        // The funnel comes first, and each lift report follows in the order of its link.
         let link = report
             .lifts
             .iter()
