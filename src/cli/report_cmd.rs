@@ -45,39 +45,35 @@ pub(crate) fn run(args: &ReportArgs, context: Context) -> Result<(), Failure> {
         .map_err(|error| Failure::input(format!("{}: cannot read: {error}", path.display())))?;
 
     let texts = context.lang.texts();
-    let supported = match *json_file {
-        DESIGN_FILE => DESIGN_SCHEMA_VERSION,
-        html::KPIS_FILE => KPIS_SCHEMA_VERSION,
-        _ => SCHEMA_VERSION,
-    };
-    let kind = report_kind(&path, &text, supported)?;
+    let file = JsonFile::read(&path, &text)?;
     // The JSON file is written back with its own bytes; only the charts and the page change.
     let write = |render: &dyn Fn(&Path) -> Result<Vec<PathBuf>, String>| {
         write_json_text_dir(&text, json_file, dir, render).map_err(Failure::other)
     };
-    match (*json_file, kind.as_str()) {
+    // A new kind of page adds an arm here: its JSON file, its `kind` and its schema version.
+    match (*json_file, file.kind.as_str()) {
         (REPORT_FILE, "geo") => {
-            let report: GeoReport = parse_layout(&path, &text, "geo", supported)?;
+            let report: GeoReport = file.parse("geo", SCHEMA_VERSION)?;
             write(&|staging| {
                 html::write_geo_files(&report, texts, staging).map_err(|error| error.to_string())
             })?;
         }
         (REPORT_FILE, "holdout") => {
-            let report: HoldoutReport = parse_layout(&path, &text, "holdout", supported)?;
+            let report: HoldoutReport = file.parse("holdout", SCHEMA_VERSION)?;
             write(&|staging| {
                 html::write_holdout_files(&report, texts, staging)
                     .map_err(|error| error.to_string())
             })?;
         }
         (DESIGN_FILE, "holdout_design") => {
-            let design: HoldoutDesign = parse_layout(&path, &text, "holdout_design", supported)?;
+            let design: HoldoutDesign = file.parse("holdout_design", DESIGN_SCHEMA_VERSION)?;
             write(&|staging| {
                 html::write_holdout_design_files(&design, texts, staging)
                     .map_err(|error| error.to_string())
             })?;
         }
         (html::KPIS_FILE, "kpis") => {
-            let report: KpisReport = parse_layout(&path, &text, "kpis", supported)?;
+            let report: KpisReport = file.parse("kpis", KPIS_SCHEMA_VERSION)?;
             write(&|staging| {
                 html::write_kpis_files(&report, texts, staging).map_err(|error| error.to_string())
             })?;
@@ -109,56 +105,72 @@ pub(crate) fn run(args: &ReportArgs, context: Context) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Checks the JSON and its schema version against `supported`, and returns the report's `kind`.
-fn report_kind(path: &Path, text: &str, supported: &str) -> Result<String, Failure> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
-        Failure::input(format!(
-            "{}: invalid JSON at line {}, column {}: {error}; expected a file written by \
-             liftlab",
-            path.display(),
-            error.line(),
-            error.column()
-        ))
-    })?;
-    let field = |name: &str| -> Result<String, Failure> {
-        match value.get(name) {
-            Some(serde_json::Value::String(text)) => Ok(text.clone()),
-            Some(other) => Err(Failure::input(format!(
-                "{}: field `{name}` is {other}; expected a string",
-                path.display()
-            ))),
-            None => Err(Failure::input(format!(
-                "{}: field `{name}` is missing; expected a file written by liftlab",
-                path.display()
-            ))),
-        }
-    };
-    let version = field("schema_version")?;
-    let major = |version: &str| version.split('.').next().unwrap_or_default().to_string();
-    if major(&version) != major(supported) {
-        return Err(Failure::input(format!(
-            "{}: report schema version {version} is not supported; this liftlab reads \
-             version {}.x (it writes {supported}); run the command again with this version",
-            path.display(),
-            major(supported)
-        )));
-    }
-    field("kind")
+/// A JSON file written by liftlab: its text, `kind` and `schema_version`.
+struct JsonFile<'a> {
+    path: &'a Path,
+    text: &'a str,
+    kind: String,
+    version: String,
 }
 
-fn parse_layout<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    text: &str,
-    kind: &str,
-    supported: &str,
-) -> Result<T, Failure> {
-    serde_json::from_str(text).map_err(|error| {
-        Failure::input(format!(
-            "{}: does not match the {kind} report layout of schema {supported} at line \
-             {}, column {}: {error}",
-            path.display(),
-            error.line(),
-            error.column()
-        ))
-    })
+impl<'a> JsonFile<'a> {
+    /// Checks that `text` is JSON with a string `schema_version` and `kind`.
+    fn read(path: &'a Path, text: &'a str) -> Result<Self, Failure> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
+            Failure::input(format!(
+                "{}: invalid JSON at line {}, column {}: {error}; expected a file written by \
+                 liftlab",
+                path.display(),
+                error.line(),
+                error.column()
+            ))
+        })?;
+        let field = |name: &str| -> Result<String, Failure> {
+            match value.get(name) {
+                Some(serde_json::Value::String(text)) => Ok(text.clone()),
+                Some(other) => Err(Failure::input(format!(
+                    "{}: field `{name}` is {other}; expected a string",
+                    path.display()
+                ))),
+                None => Err(Failure::input(format!(
+                    "{}: field `{name}` is missing; expected a file written by liftlab",
+                    path.display()
+                ))),
+            }
+        };
+        let version = field("schema_version")?;
+        let kind = field("kind")?;
+        Ok(JsonFile {
+            path,
+            text,
+            kind,
+            version,
+        })
+    }
+
+    /// Checks the schema's major version against `supported` and parses the layout of `kind`.
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        supported: &str,
+    ) -> Result<T, Failure> {
+        let path = self.path.display();
+        let version = &self.version;
+        let major = |version: &str| version.split('.').next().unwrap_or_default().to_string();
+        if major(version) != major(supported) {
+            return Err(Failure::input(format!(
+                "{path}: report schema version {version} is not supported; this liftlab reads \
+                 version {}.x (it writes {supported}); run the command again with this version",
+                major(supported)
+            )));
+        }
+        serde_json::from_str(self.text).map_err(|error| {
+            Failure::input(format!(
+                "{path}: does not match the {kind} report layout of schema {supported} at line \
+                 {}, column {}: {error}",
+                error.line(),
+                error.column()
+            ))
+        })
+    }
 }

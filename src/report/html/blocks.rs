@@ -251,9 +251,14 @@ pub fn inputs_table(texts: &Texts, inputs: &[InputFile]) -> Html {
     markup
 }
 
-/// Renders the footer: tool name, version, the schema of `json_file` (such as `report.json`)
+/// Renders the footer of a page rendered from `report.json`: tool name, version, report schema
 /// and how to render the page again.
-pub fn footer(texts: &Texts, tool: &ToolInfo, schema_version: &str, json_file: &str) -> Html {
+pub fn footer(texts: &Texts, tool: &ToolInfo, schema_version: &str) -> Html {
+    json_footer(texts, tool, schema_version, crate::report::REPORT_FILE)
+}
+
+/// Renders the footer of a page rendered from `json_file`, such as `design.json`.
+pub fn json_footer(texts: &Texts, tool: &ToolInfo, schema_version: &str, json_file: &str) -> Html {
     Html::raw(format!(
         "<footer><p>{}</p><p>{}</p></footer>",
         escape(&texts.fill(

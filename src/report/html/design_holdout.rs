@@ -2,7 +2,7 @@
 //! the power means, the simulated power when a history was given, and the cost of the holdout.
 
 use super::InlineChart;
-use super::blocks::{footer, inputs_table, level_label, method_name, warnings_list};
+use super::blocks::{inputs_table, json_footer, level_label, method_name, warnings_list};
 use super::page::{Html, Page, Table, Tone, code, definition_list, figure, paragraph};
 use crate::design::holdout::DESIGN_FILE;
 use crate::design::holdout::HoldoutDesign;
@@ -82,7 +82,7 @@ pub fn render_holdout_design_html(
         texts.t("html.section.parameters"),
         parameters_list(design, texts),
     );
-    page.footer(footer(
+    page.footer(json_footer(
         texts,
         &design.tool,
         &design.schema_version,

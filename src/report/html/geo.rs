@@ -71,12 +71,7 @@ pub fn render_geo_html(report: &GeoReport, charts: &[InlineChart], texts: &Texts
         texts.t("html.section.parameters"),
         parameters(report, texts),
     );
-    page.footer(footer(
-        texts,
-        &report.tool,
-        &report.schema_version,
-        crate::report::REPORT_FILE,
-    ));
+    page.footer(footer(texts, &report.tool, &report.schema_version));
     page.finish()
 }
 

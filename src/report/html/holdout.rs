@@ -85,12 +85,7 @@ pub fn render_holdout_html(
         texts.t("html.section.parameters"),
         parameters_list(report, texts),
     );
-    page.footer(footer(
-        texts,
-        &report.tool,
-        &report.schema_version,
-        crate::report::REPORT_FILE,
-    ));
+    page.footer(footer(texts, &report.tool, &report.schema_version));
     page.finish()
 }
 

@@ -4,7 +4,7 @@
 //! warnings follow.
 
 use super::InlineChart;
-use super::blocks::{capitalise, footer, level_label};
+use super::blocks::{capitalise, json_footer, level_label};
 use super::page::{Html, Page, Table, Tone, code, definition_list, escape, figure, paragraph};
 use crate::i18n::Texts;
 use crate::kpi::analysis::{find_kpi, undefined_text, warning_action, warning_text};
@@ -108,7 +108,7 @@ pub fn render_kpis_html(report: &KpisReport, charts: &[InlineChart], texts: &Tex
         texts.t("html.section.parameters"),
         parameters(report, texts),
     );
-    page.footer(footer(
+    page.footer(json_footer(
         texts,
         &report.tool,
         &report.schema_version,
