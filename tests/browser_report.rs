@@ -1,6 +1,7 @@
-//! report.html of every example, in English and Dutch, loaded in headless Chromium: the page
-//! renders without console messages, the rendered DOM contains the verdict and one SVG per
-//! chart, and a screenshot is saved under target/browser-screenshots/.
+//! report.html of every example, of a holdout design and of a KPI report, in English and
+//! Dutch, loaded in headless Chromium. The page must render without console messages, and the
+//! rendered DOM must contain the answer and one SVG per chart. A screenshot of each page is
+//! saved under target/browser-screenshots/.
 //!
 //! Needs Debian's `chromium` package (`apt-get install -y chromium`); set LIFTLAB_CHROMIUM to
 //! use another binary, or LIFTLAB_SKIP_BROWSER=1 to skip the test.
@@ -10,7 +11,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
+use liftlab::design::holdout::HoldoutDesign;
 use liftlab::i18n::Lang;
+use liftlab::kpi::KpisReport;
+use liftlab::kpi::verdict::verdict_text;
 use liftlab::report::localize::verdict_headline;
 use liftlab::report::{GeoReport, HoldoutReport};
 
@@ -139,11 +143,28 @@ fn liftlab(lang: Lang, args: &[&str]) {
     );
 }
 
-/// The verdict headlines that the page of the report in `dir` must show.
+/// The answer that the page of the report in `dir` must show: verdict headlines for a lift
+/// report, the users and power of a design, every row verdict of a KPI report.
 fn expected_verdicts(dir: &Path, lang: Lang) -> Vec<String> {
+    let texts = lang.texts();
+    if let Ok(text) = std::fs::read_to_string(dir.join("design.json")) {
+        let design: HoldoutDesign = serde_json::from_str(&text).expect("holdout design");
+        return vec![
+            texts.number(design.analytic.users_total as f64, 0),
+            format!("{} power", texts.percent(design.analytic.power, 0)),
+        ];
+    }
+    if let Ok(text) = std::fs::read_to_string(dir.join("kpis.json")) {
+        let report: KpisReport = serde_json::from_str(&text).expect("kpis report");
+        return report
+            .rows
+            .iter()
+            .flat_map(|row| &row.verdicts)
+            .map(|verdict| verdict_text(verdict, texts))
+            .collect();
+    }
     let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json");
     let kind: serde_json::Value = serde_json::from_str(&text).expect("report JSON");
-    let texts = lang.texts();
     match kind["kind"].as_str() {
         Some("geo") => {
             let report: GeoReport = serde_json::from_str(&text).expect("geo report");
@@ -189,10 +210,14 @@ fn check_page(chromium: &Path, dir: &Path, lang: Lang, name: &str) {
     );
     let dom = dump.stdout;
     assert!(dom.contains("<main>"), "{name}: the DOM dump has no <main>");
+    // The answer block comes first in <main>, so the expected texts must appear there.
+    let answer_end = dom.find("</section>").expect("the answer section");
+    let answer = dom[..answer_end].to_lowercase();
     for verdict in expected_verdicts(dir, lang) {
+        let verdict = verdict.to_lowercase().replace('&', "&amp;");
         assert!(
-            dom.to_lowercase().contains(&verdict.to_lowercase()),
-            "{name}: verdict {verdict:?} not in the rendered page"
+            answer.contains(&verdict),
+            "{name}: {verdict:?} not in the answer of the rendered page"
         );
     }
     let chart_files = std::fs::read_dir(dir)
@@ -273,6 +298,50 @@ fn example_reports_render_in_chromium() {
             );
             check_page(&chromium, &dir, lang, &name);
         }
+    }
+
+    // A holdout design and a KPI report on the geo example's lift.
+    for lang in Lang::ALL {
+        let name = format!("design-holdout-{lang}");
+        let dir = out.path().join(&name);
+        liftlab(
+            lang,
+            &[
+                "design",
+                "holdout",
+                "--history",
+                "experiments/hillstrom-email/hillstrom.csv",
+                "--metric",
+                "spend",
+                "--mde",
+                "0.1",
+                "--relative",
+                "--replications",
+                "100",
+                "--resamples",
+                "100",
+                "--out",
+                &dir.display().to_string(),
+            ],
+        );
+        check_page(&chromium, &dir, lang, &name);
+
+        let name = format!("kpis-geolift-walkthrough-{lang}");
+        let dir = out.path().join(&name);
+        let geo_report = out.path().join("geo-geolift-walkthrough-en/report.json");
+        liftlab(
+            lang,
+            &[
+                "kpis",
+                "--funnel",
+                "experiments/geolift-walkthrough/funnel.csv",
+                "--lift",
+                &format!("meta={}", geo_report.display()),
+                "--out",
+                &dir.display().to_string(),
+            ],
+        );
+        check_page(&chromium, &dir, lang, &name);
     }
 
     // A page rendered again in the other language by `liftlab report`.

@@ -366,4 +366,17 @@ fn design_page_is_self_contained_and_in_dutch() {
     }
     // The assignment table lists every geo of the panel.
     assert!(page.contains("honolulu"));
+
+    // `liftlab report` renders the page again in English and leaves design.json as it was.
+    Command::cargo_bin("liftlab")
+        .expect("binary")
+        .args(["--lang", "en", "report"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let english = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    assert!(english.contains("<html lang=\"en\">"));
+    assert!(english.contains("The recommended design"));
+    let after = std::fs::read_to_string(dir.join("design.json")).expect("design.json");
+    assert_eq!(after, text, "design.json changed");
 }

@@ -1,6 +1,7 @@
-//! report.html as the analyze commands write it and as `liftlab report` renders it again:
-//! escaped report strings, the spend branch of the answer, numbers in the page's language,
-//! and the errors of `liftlab report`.
+//! report.html as the analyze, design and kpis commands write it and as `liftlab report`
+//! renders it again: escaped report strings, the spend branch of the answer, the answer of a
+//! holdout design and of a KPI report, numbers in the page's language, and the errors of
+//! `liftlab report`.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,10 @@ use assert_cmd::Command;
 use assert_cmd::assert::Assert;
 use predicates::prelude::*;
 
+use liftlab::design::holdout::HoldoutDesign;
 use liftlab::i18n::Lang;
+use liftlab::kpi::KpisReport;
+use liftlab::kpi::verdict::verdict_text;
 use liftlab::report::localize::verdict_headline;
 use liftlab::report::{GeoReport, HoldoutReport};
 
@@ -269,12 +273,326 @@ fn report_rejects_missing_folder() {
 #[test]
 fn report_rejects_folder_without_report() {
     let dir = tempfile::tempdir().expect("temp dir");
-    assert_input_error(report_in(dir.path()), "report.json: not found");
-    std::fs::write(dir.path().join("design.json"), "{}").expect("design.json");
     assert_input_error(
         report_in(dir.path()),
-        "holds design.json but no report.json",
+        "no report.json, design.json or kpis.json found",
     );
+}
+
+#[test]
+fn report_rejects_unknown_design_and_kpis_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let design = dir.path().join("design.json");
+    let cases = [
+        (
+            "{\"schema_version\": \"1.0.0\", \"kind\": \"unit_design\"}",
+            "unknown report kind \"unit_design\"; this liftlab renders the kind \"holdout_design\" \
+             or \"geo_design\"",
+        ),
+        (
+            "{\"schema_version\": \"1.0.0\", \"kind\": \"geo_design\"}",
+            "does not match the geo_design report layout",
+        ),
+        (
+            "{\"schema_version\": \"9.0.0\", \"kind\": \"holdout_design\"}",
+            "report schema version 9.0.0 is not supported",
+        ),
+        (
+            "{\"schema_version\": \"1.0.0\", \"kind\": \"holdout_design\"}",
+            "does not match the holdout_design report layout",
+        ),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(&design, text).expect("design.json");
+        assert_input_error(report_in(dir.path()), expected);
+        assert_eq!(read(&design), text, "design.json changed");
+        assert!(!dir.path().join("report.html").exists());
+    }
+    std::fs::remove_file(&design).expect("remove design.json");
+    let kpis = dir.path().join("kpis.json");
+    std::fs::write(&kpis, "{\"schema_version\": \"1.0.0\", \"kind\": \"geo\"}").expect("kpis");
+    assert_input_error(
+        report_in(dir.path()),
+        "unknown report kind \"geo\"; this liftlab renders the kind \"kpis\"",
+    );
+}
+
+/// Runs `liftlab --lang LANG design holdout` with `args` and `--out out`.
+fn design_holdout(lang: Lang, args: &[&str], out: &Path) {
+    liftlab()
+        .args(["--quiet", "--lang", lang.code(), "design", "holdout"])
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+fn design(out: &Path) -> HoldoutDesign {
+    serde_json::from_str(&read(&out.join("design.json"))).expect("holdout design")
+}
+
+#[test]
+fn design_page_answers_in_plain_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let args = [
+        "--baseline-rate",
+        "0.02",
+        "--mde",
+        "0.1",
+        "--relative",
+        "--split",
+        "90:10",
+        "--value-per-conversion",
+        "40",
+    ];
+    let english = dir.path().join("en");
+    design_holdout(Lang::En, &args, &english);
+    let html = read(&english.join("report.html"));
+    let design = design(&english);
+    assert_eq!(design.solved_for, "users");
+    // 431,505 users: the figure the terminal table and docs/design-holdout.md give too.
+    assert_eq!(design.analytic.users_total, 431_505);
+    assert!(
+        html.contains(
+            "Test with 431,505 users (388,354 treated, 43,151 held out) to detect an effect of \
+             +10.00% relative (+0.200 percentage points) with 80% power"
+        ),
+        "headline missing"
+    );
+    assert!(
+        html.contains("20% miss it"),
+        "the meaning of power is missing"
+    );
+    assert!(
+        html.contains("forgoes about 86.3 conversions over the test, worth 3,452 at 40.00"),
+        "cost missing"
+    );
+    assert!(html.contains("<html lang=\"en\">"));
+    assert_eq!(html.matches("<svg").count(), 1, "the power curve inline");
+    assert!(html.contains("design.json schema 1.0.0"));
+    assert!(!html.contains("design_holdout."), "a catalogue key leaked");
+
+    let dutch = dir.path().join("nl");
+    design_holdout(Lang::Nl, &args, &dutch);
+    let html = read(&dutch.join("report.html"));
+    assert!(html.contains("<html lang=\"nl\">"));
+    assert!(
+        html.contains("Test met 431.505 gebruikers"),
+        "Dutch headline"
+    );
+    assert!(html.contains("+10,00% relatief"), "decimal comma");
+    assert!(html.contains("Wat de holdout kost"));
+}
+
+#[test]
+fn design_page_shows_simulated_power() {
+    let out = tempfile::tempdir().expect("temp dir");
+    design_holdout(
+        Lang::En,
+        &[
+            "--history",
+            &example("hillstrom-email/hillstrom.csv")
+                .display()
+                .to_string(),
+            "--metric",
+            "spend",
+            "--users",
+            "20000",
+            "--mde",
+            "0.2",
+            "--relative",
+            "--replications",
+            "100",
+            "--resamples",
+            "100",
+        ],
+        out.path(),
+    );
+    let html = read(&out.path().join("report.html"));
+    let design = design(out.path());
+    let simulation = design.simulation.expect("simulation");
+    let power = simulation.power.expect("simulated power");
+    let texts = Lang::En.texts();
+    assert!(
+        html.contains(&format!(
+            "{} ± {} power at an effect of +20.0%",
+            texts.percent(power.power, 1),
+            texts.percent(power.standard_error, 1)
+        )),
+        "simulated power with its Monte-Carlo error"
+    );
+    assert!(
+        html.contains("hillstrom.csv"),
+        "the history among the inputs"
+    );
+    assert!(html.contains(&design.inputs[0].sha256));
+    assert!(html.contains("<dt>--seed</dt>"));
+    assert!(
+        html.contains("of spend over the test"),
+        "cost of a mean metric"
+    );
+}
+
+/// Runs the geo example into `geo` and `liftlab kpis` on its funnel into `out`, with the
+/// channel `meta` renamed to `channel`.
+fn kpis_run(lang: Lang, dir: &Path, channel: &str, out: &Path) {
+    let geo = dir.join("geo");
+    if !geo.join("report.json").is_file() {
+        liftlab()
+            .args(["--quiet", "run"])
+            .arg(example("geolift-walkthrough"))
+            .arg("--out")
+            .arg(&geo)
+            .assert()
+            .success();
+    }
+    let funnel = dir.join("funnel.csv");
+    let text = read(&example("geolift-walkthrough/funnel.csv"));
+    let text = text.replace(
+        "\nmeta,",
+        &format!("\n\"{}\",", channel.replace('"', "\"\"")),
+    );
+    std::fs::write(&funnel, text).expect("funnel");
+    liftlab()
+        .args(["--quiet", "--lang", lang.code(), "kpis", "--funnel"])
+        .arg(&funnel)
+        .arg("--lift")
+        .arg(format!("{channel}={}", geo.join("report.json").display()))
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+fn kpis(out: &Path) -> KpisReport {
+    serde_json::from_str(&read(&out.join("kpis.json"))).expect("kpis report")
+}
+
+#[test]
+fn kpis_page_gives_verdicts_and_intervals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("en");
+    kpis_run(Lang::En, dir.path(), "meta", &out);
+    let html = read(&out.join("report.html"));
+    let report = kpis(&out);
+    let texts = Lang::En.texts();
+
+    // The answer: every verdict of every row, worded by the verdict function.
+    assert!(
+        html.contains("meta: not shown to be incremental"),
+        "headline"
+    );
+    for row in &report.rows {
+        for verdict in &row.verdicts {
+            let text = verdict_text(verdict, texts);
+            assert!(
+                html.contains(&liftlab::report::html::escape(&text[1..])),
+                "verdict {text:?} missing"
+            );
+        }
+    }
+    // iROAS with its interval beside the platform's ROAS.
+    let meta = &report.rows[0];
+    let iroas = meta
+        .adjusted
+        .iter()
+        .find(|v| v.kpi == "iroas")
+        .expect("iROAS");
+    let interval = iroas.interval.as_ref().expect("iROAS interval");
+    let reported = meta
+        .kpis
+        .iter()
+        .find(|v| v.kpi == "reported_roas")
+        .expect("ROAS");
+    let cells = format!(
+        "ROAS (platform) → iROAS</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+         <td class=\"num\">{} to {}</td>",
+        texts.number(reported.point.expect("ROAS"), 2),
+        texts.number(iroas.point.expect("iROAS"), 2),
+        texts.number(interval.lower.expect("lower"), 2),
+        texts.number(interval.upper.expect("upper"), 2),
+    );
+    assert!(html.contains(&cells), "iROAS row missing: {cells}");
+    assert!(
+        html.contains("45.42 to unbounded"),
+        "unbounded CAC interval"
+    );
+    // Undefined KPIs say why, and the inputs carry their hashes.
+    assert!(html.contains("customers is zero"));
+    for input in &report.inputs {
+        assert!(html.contains(&input.sha256), "hash of {}", input.path);
+    }
+    assert_eq!(html.matches("<svg").count(), 3, "three charts inline");
+    assert!(html.contains("kpis.json schema 1.0.0"));
+    assert!(!html.contains("kpis.html."), "a catalogue key leaked");
+}
+
+#[test]
+fn kpis_page_escapes_channel_and_speaks_dutch() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("nl");
+    let hostile = "<i>meta</i> & 'co'";
+    kpis_run(Lang::Nl, dir.path(), hostile, &out);
+    let html = read(&out.join("report.html"));
+    assert!(!html.contains("<i>meta"), "unescaped channel name");
+    assert!(
+        html.contains("&lt;i&gt;meta&lt;/i&gt; &amp; &#39;co&#39;: niet aangetoond incrementeel")
+    );
+    assert!(html.contains("<html lang=\"nl\">"));
+    assert!(
+        html.contains("45,42 tot onbegrensd"),
+        "Dutch numbers and words"
+    );
+    assert!(html.contains("Wat het betekent voor CAC en ROAS"));
+}
+
+#[test]
+fn design_and_kpis_pages_render_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let design_dir = dir.path().join("design");
+    design_holdout(
+        Lang::En,
+        &["--baseline-rate", "0.05", "--users", "100000"],
+        &design_dir,
+    );
+    let kpis_dir = dir.path().join("kpis");
+    kpis_run(Lang::En, dir.path(), "meta", &kpis_dir);
+
+    for (folder, json, chart, dutch) in [
+        (
+            &design_dir,
+            "design.json",
+            "power_curve.png",
+            "Met 100.000 gebruikers",
+        ),
+        (
+            &kpis_dir,
+            "kpis.json",
+            "funnel.svg",
+            "meta: niet aangetoond incrementeel",
+        ),
+    ] {
+        let before = std::fs::read(folder.join(json)).expect("JSON");
+        let csv_before = std::fs::read(kpis_dir.join("kpis.csv")).expect("kpis.csv");
+        std::fs::remove_file(folder.join(chart)).expect("remove a chart");
+        liftlab()
+            .args(["--lang", "nl", "report"])
+            .arg(folder)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!(
+                "opnieuw gemaakt uit {json}"
+            )));
+        let html = read(&folder.join("report.html"));
+        assert!(html.contains("<html lang=\"nl\">"), "{json}: language");
+        assert!(html.contains(dutch), "{json}: Dutch answer");
+        assert!(folder.join(chart).is_file(), "{json}: chart written again");
+        let after = std::fs::read(folder.join(json)).expect("JSON");
+        assert!(before == after, "{json} changed");
+        let csv_after = std::fs::read(kpis_dir.join("kpis.csv")).expect("kpis.csv");
+        assert!(csv_before == csv_after, "kpis.csv changed");
+    }
 }
 
 #[test]

@@ -300,11 +300,8 @@ pub(crate) fn run(args: &DesignGeoArgs, context: Context) -> Result<(), Failure>
     if let Some(out) = &args.out {
         let csv = assignment::to_csv(&report.assignment.rows).map_err(Failure::other)?;
         write_json_dir(&report, DESIGN_FILE, out, |staging| {
-            let mut written = geo::charts::write_design_charts(&report, texts, staging)
+            let mut written = html::write_geo_design_files(&report, texts, staging)
                 .map_err(|error| error.to_string())?;
-            let charts = html::read_svg_charts(&written).map_err(|error| error.to_string())?;
-            let page = html::render_design_geo_html(&report, &charts, texts);
-            written.push(html::write_page(staging, &page).map_err(|error| error.to_string())?);
             let path = staging.join("assignment.csv");
             std::fs::write(&path, &csv)
                 .map_err(|error| format!("{}: cannot write: {error}", path.display()))?;

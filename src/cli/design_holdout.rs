@@ -11,7 +11,7 @@ use liftlab::design::holdout::{
     self, Alternative, DESIGN_FILE, DesignConfig, EffectScale, NullVariance, Outcome,
     SimulationSettings, SimulationSpec,
 };
-use liftlab::report::write_json_dir;
+use liftlab::report::{html, write_json_dir};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AlternativeArg {
@@ -306,7 +306,7 @@ pub(crate) fn run(args: &DesignHoldoutArgs, context: Context) -> Result<(), Fail
 
     if let Some(out) = &args.out {
         write_json_dir(&design, DESIGN_FILE, out, |staging| {
-            holdout::charts::write_design_charts(&design, staging, texts)
+            html::write_holdout_design_files(&design, texts, staging)
                 .map_err(|error| error.to_string())
         })
         .map_err(Failure::other)?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use liftlab::kpi::{self, LinkSpec};
-use liftlab::report::write_json_dir;
+use liftlab::report::{html, write_json_dir};
 
 use super::{Context, Failure, check_out};
 
@@ -51,15 +51,14 @@ pub(crate) fn run(args: &KpisArgs, context: Context) -> Result<(), Failure> {
         .map_err(Failure::input)?;
     let report = kpi::analyze(&funnel, &measures).map_err(Failure::input)?;
 
-    write_json_dir(&report, "kpis.json", &args.out, |staging| {
+    write_json_dir(&report, html::KPIS_FILE, &args.out, |staging| {
         let csv = report.to_csv().map_err(|error| error.to_string())?;
         let csv_path = staging.join("kpis.csv");
         std::fs::write(&csv_path, csv)
             .map_err(|error| format!("{}: {error}", csv_path.display()))?;
         let mut written = vec![csv_path];
         written.extend(
-            kpi::charts::write_kpi_charts(&report, texts, staging)
-                .map_err(|error| error.to_string())?,
+            html::write_kpis_files(&report, texts, staging).map_err(|error| error.to_string())?,
         );
         Ok(written)
     })

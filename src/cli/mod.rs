@@ -162,7 +162,10 @@ fn analyze_geo(args: &GeoArgs, context: Context) -> Result<(), Failure> {
     // The design the analysis follows is an input too, so a reviewer can check the plan.
     if let Some(path) = &args.design {
         let bytes = std::fs::read(path).map_err(|error| {
-            Failure::input(format!("{}: cannot read the design: {error}", path.display()))
+            Failure::input(format!(
+                "{}: cannot read the design: {error}",
+                path.display()
+            ))
         })?;
         report.inputs.push(liftlab::data::InputFile {
             path: path.display().to_string(),

@@ -539,6 +539,21 @@ pub fn warning_text(warning: &KpiWarning, texts: &Texts) -> String {
     }
 }
 
+/// Returns what to do about a warning, in the language of `texts`.
+pub fn warning_action<'a>(warning: &KpiWarning, texts: &'a Texts) -> &'a str {
+    match warning.code.as_str() {
+        "unknown_columns" => texts.t("kpis.warning_action.unknown_columns"),
+        "window_scaled" => texts.t("kpis.warning_action.window_scaled"),
+        "window_assumed" => texts.t("kpis.warning_action.window_assumed"),
+        "revenue_from_conversions" => texts.t("kpis.warning_action.revenue_from_conversions"),
+        "conversions_from_revenue" => texts.t("kpis.warning_action.conversions_from_revenue"),
+        "holdout_arm_units" => texts.t("kpis.warning_action.holdout_arm_units"),
+        "holdout_users" => texts.t("kpis.warning_action.holdout_users"),
+        "cluster_targets_differ" => texts.t("kpis.warning_action.cluster_targets_differ"),
+        _ => texts.t("kpis.warning_action.other"),
+    }
+}
+
 /// Words why a KPI is undefined, in the language of `texts`.
 pub fn undefined_text(reason: &Undefined, texts: &Texts) -> String {
     let lines = reason

@@ -363,8 +363,10 @@ pub fn read_funnel(path: &Path) -> Result<Funnel, FunnelError> {
                 .iter()
                 .find(|unknown| unknown.suggestion.as_deref() == Some(required.name()))
                 .map(|unknown| format!(" (did you mean `{}`?)", unknown.name))
-                .map_or_else(String::new, |hint| hint.replace("did you mean `", "is `")
-                    .replace("`?)", "` a misspelling of it?)"));
+                .map_or_else(String::new, |hint| {
+                    hint.replace("did you mean `", "is `")
+                        .replace("`?)", "` a misspelling of it?)")
+                });
             return Err(FunnelError::MissingColumn {
                 path: path.to_path_buf(),
                 column: required.name(),

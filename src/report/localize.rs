@@ -85,29 +85,37 @@ pub fn warning_message(warning: &Warning, texts: &Texts) -> String {
     }
 }
 
-/// Returns the advice for a warning, or `None` when it needs no action.
+/// Returns what to do about a warning, or `None` for a code this version does not know (a
+/// report from a newer version). Warnings that need no action say so.
 pub fn warning_action(warning: &Warning, texts: &Texts) -> Option<String> {
     let text = match warning.code.as_str() {
-        "few_placebo_paths" | "placebo_underpowered" => {
-            texts.t("report.warning_action.more_controls")
-        }
-        "non_finite_resamples" | "placebo_not_finite" => {
-            texts.t("report.warning_action.check_zero_totals")
-        }
+        "few_placebo_paths" => texts.t("report.warning_action.few_placebo_paths"),
+        "non_finite_resamples" => texts.t("report.warning_action.non_finite_resamples"),
+        "bca_undefined" => texts.t("report.warning_action.bca_undefined"),
         "methods_disagree" => texts.t("report.warning_action.methods_disagree"),
-        "filled_cells" | "rows_outside_window" | "rows_not_analysed" => {
-            texts.t("report.warning_action.check_input")
-        }
         "dominant_donor" => texts.t("report.warning_action.dominant_donor"),
-        "weak_pre_period_fit" | "outside_donor_range" | "more_donors_than_days" => {
-            texts.t("report.warning_action.improve_fit")
-        }
+        "weak_pre_period_fit" => texts.t("report.warning_action.weak_pre_period_fit"),
+        "outside_donor_range" => texts.t("report.warning_action.outside_donor_range"),
         "short_pre_period" => texts.t("report.warning_action.short_pre_period"),
+        "more_donors_than_days" => texts.t("report.warning_action.more_donors_than_days"),
+        "filled_cells" => texts.t("report.warning_action.filled_cells"),
+        "rows_outside_window" => texts.t("report.warning_action.rows_outside_window"),
+        "placebo_underpowered" => texts.t("report.warning_action.placebo_underpowered"),
+        "placebo_sampled" => texts.t("report.warning_action.placebo_sampled"),
+        "placebo_not_finite" => texts.t("report.warning_action.placebo_not_finite"),
         "sample_ratio_mismatch" => texts.t("report.warning_action.sample_ratio_mismatch"),
+        "rows_not_analysed" => texts.t("report.warning_action.rows_not_analysed"),
         "segments_exploratory" => texts.t("report.warning_action.segments_exploratory"),
+        "undefined_replications" => texts.t("report.warning_action.undefined_replications"),
         _ => return None,
     };
     Some(text.to_string())
+}
+
+/// Returns what to do about a warning, with a general advice for an unknown code.
+pub fn warning_action_or_general(warning: &Warning, texts: &Texts) -> String {
+    warning_action(warning, texts)
+        .unwrap_or_else(|| texts.t("report.warning_action.other").to_string())
 }
 
 /// The values a verdict or warning quotes, formatted for the reader's language.
@@ -171,5 +179,64 @@ impl<'a> Quoted<'a> {
             }
             other => other.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn warning(code: &str) -> Warning {
+        Warning {
+            code: code.to_string(),
+            message: format!("message of {code}"),
+            values: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn every_warning_code_has_an_action() {
+        let codes = [
+            "few_placebo_paths",
+            "non_finite_resamples",
+            "bca_undefined",
+            "methods_disagree",
+            "dominant_donor",
+            "weak_pre_period_fit",
+            "outside_donor_range",
+            "short_pre_period",
+            "more_donors_than_days",
+            "filled_cells",
+            "rows_outside_window",
+            "placebo_underpowered",
+            "placebo_sampled",
+            "placebo_not_finite",
+            "sample_ratio_mismatch",
+            "rows_not_analysed",
+            "segments_exploratory",
+            "undefined_replications",
+        ];
+        for code in codes {
+            let english = warning_action(&warning(code), Lang::En.texts());
+            let dutch = warning_action(&warning(code), Lang::Nl.texts());
+            assert!(english.is_some(), "no English action for {code}");
+            assert!(dutch.is_some(), "no Dutch action for {code}");
+            assert_ne!(english, dutch, "the Dutch action of {code} is English");
+        }
+    }
+
+    #[test]
+    fn unknown_warning_gets_general_action() {
+        let unknown = warning("from_a_newer_version");
+        assert_eq!(warning_action(&unknown, Lang::En.texts()), None);
+        assert_eq!(
+            warning_action_or_general(&unknown, Lang::En.texts()),
+            "Read the message and check the input and the settings it names."
+        );
+        assert_eq!(
+            warning_message(&unknown, Lang::Nl.texts()),
+            "message of from_a_newer_version"
+        );
     }
 }

@@ -14,4 +14,4 @@ pub use holdout_schema::*;
 pub use holdout_summary::holdout_summary;
 pub use schema::*;
 pub use summary::geo_summary;
-pub use write::{REPORT_FILE, WriteError, write_json_dir, write_report_dir};
+pub use write::{REPORT_FILE, WriteError, write_json_dir, write_json_text_dir, write_report_dir};

@@ -43,6 +43,22 @@ pub fn write_json_dir<T: serde::Serialize>(
     out: &Path,
     render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
 ) -> Result<Vec<PathBuf>, WriteError> {
+    let mut json = serde_json::to_string_pretty(report).map_err(|error| WriteError::Json {
+        path: out.join(json_name),
+        message: error.to_string(),
+    })?;
+    json.push('\n');
+    write_json_text_dir(&json, json_name, out, render_extra)
+}
+
+/// Like [`write_json_dir`] with the JSON file's text given as it is, so that rendering the
+/// charts and pages again writes the JSON file back byte for byte.
+pub fn write_json_text_dir(
+    json: &str,
+    json_name: &str,
+    out: &Path,
+    render_extra: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
+) -> Result<Vec<PathBuf>, WriteError> {
     let io_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| WriteError::Io { path, source }
@@ -54,14 +70,14 @@ pub fn write_json_dir<T: serde::Serialize>(
     }
     std::fs::create_dir(&staging).map_err(io_error(&staging))?;
 
-    let result = stage_and_move(report, json_name, out, &staging, render_extra);
+    let result = stage_and_move(json, json_name, out, &staging, render_extra);
     // The staging folder is empty after a success; after a failure it contains partial files.
     let _ = std::fs::remove_dir_all(&staging);
     result
 }
 
-fn stage_and_move<T: serde::Serialize>(
-    report: &T,
+fn stage_and_move(
+    json: &str,
     json_name: &str,
     out: &Path,
     staging: &Path,
@@ -69,11 +85,6 @@ fn stage_and_move<T: serde::Serialize>(
 ) -> Result<Vec<PathBuf>, WriteError> {
     // Stage every file.
     let staged_report = staging.join(json_name);
-    let mut json = serde_json::to_string_pretty(report).map_err(|error| WriteError::Json {
-        path: out.join(json_name),
-        message: error.to_string(),
-    })?;
-    json.push('\n');
     std::fs::write(&staged_report, json).map_err(|source| WriteError::Io {
         path: staged_report.clone(),
         source,

@@ -5,6 +5,31 @@ use crate::i18n::Texts;
 
 /// Returns the design as a two-column table: what was assumed, and what was computed, marked.
 pub fn design_summary(design: &HoldoutDesign, texts: &Texts) -> String {
+    let rows = design_rows(design, texts);
+    let width = rows
+        .iter()
+        .map(|(label, _)| label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = texts.t("design_holdout.title").to_string();
+    for (label, value) in rows {
+        let padding = width - label.chars().count();
+        text.push_str(&format!("\n  {label}{}  {value}", " ".repeat(padding)));
+    }
+    for warning in &design.warnings {
+        text.push_str(&format!(
+            "\n{}: {}",
+            texts.t("common.warning"),
+            crate::report::localize::warning_message(warning, texts)
+        ));
+    }
+    text
+}
+
+/// Returns the rows of the design table as label and value: the assumptions, the design with
+/// the computed quantity marked, the cost and the simulation. The terminal and the HTML page
+/// both show these rows.
+pub fn design_rows(design: &HoldoutDesign, texts: &Texts) -> Vec<(String, String)> {
     let parameters = &design.parameters;
     let analytic = &design.analytic;
     let proportion = parameters.metric_kind == "proportion";
@@ -66,7 +91,16 @@ pub fn design_summary(design: &HoldoutDesign, texts: &Texts) -> String {
 
     // The design.
     rows.push((
-        format!("{}{}", texts.t("design_holdout.effect"), computed("mde")),
+        // With the power computed, the effect is the one given, not the MDE (a row below).
+        format!(
+            "{}{}",
+            if design.solved_for == "power" {
+                texts.t("design_holdout.effect_given")
+            } else {
+                texts.t("design_holdout.effect")
+            },
+            computed("mde")
+        ),
         effect_text(
             analytic.effect_absolute,
             analytic.effect_relative,
@@ -195,24 +229,7 @@ pub fn design_summary(design: &HoldoutDesign, texts: &Texts) -> String {
         }
     }
 
-    let width = rows
-        .iter()
-        .map(|(label, _)| label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut text = texts.t("design_holdout.title").to_string();
-    for (label, value) in rows {
-        let padding = width - label.chars().count();
-        text.push_str(&format!("\n  {label}{}  {value}", " ".repeat(padding)));
-    }
-    for warning in &design.warnings {
-        text.push_str(&format!(
-            "\n{}: {}",
-            texts.t("common.warning"),
-            crate::report::localize::warning_message(warning, texts)
-        ));
-    }
-    text
+    rows
 }
 
 /// Writes an effect on both scales, e.g. "+5.0% relative (+0.10 percentage points)".
@@ -235,7 +252,7 @@ pub fn effect_text(
     }
 }
 
-fn absolute_effect(absolute: f64, proportion: bool, texts: &Texts) -> String {
+pub fn absolute_effect(absolute: f64, proportion: bool, texts: &Texts) -> String {
     if proportion {
         texts.fill(
             "design_holdout.points",
@@ -252,7 +269,7 @@ fn absolute_effect(absolute: f64, proportion: bool, texts: &Texts) -> String {
     }
 }
 
-fn scaled_effect(effect: f64, relative: bool, proportion: bool, texts: &Texts) -> String {
+pub fn scaled_effect(effect: f64, relative: bool, proportion: bool, texts: &Texts) -> String {
     if relative {
         texts.signed_percent(effect, 1)
     } else {
@@ -260,7 +277,12 @@ fn scaled_effect(effect: f64, relative: bool, proportion: bool, texts: &Texts) -
     }
 }
 
-fn power_text(power: &PowerEstimate, relative: bool, proportion: bool, texts: &Texts) -> String {
+pub fn power_text(
+    power: &PowerEstimate,
+    relative: bool,
+    proportion: bool,
+    texts: &Texts,
+) -> String {
     texts.fill(
         "design_holdout.simulated_power_value",
         &[

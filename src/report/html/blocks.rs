@@ -4,7 +4,7 @@
 use super::page::{Html, Table, code, escape};
 use crate::data::InputFile;
 use crate::i18n::Texts;
-use crate::report::localize::{verdict_headline, warning_message};
+use crate::report::localize::{verdict_headline, warning_action_or_general, warning_message};
 use crate::report::schema::{Estimate, Interval, ToolInfo, Verdict, VerdictKind, Warning};
 
 /// Number format of an estimate.
@@ -206,40 +206,20 @@ pub fn warnings_list(texts: &Texts, warnings: &[Warning]) -> Html {
             escape(&capitalise(&warning_message(warning, texts))),
             escape(&warning.code),
             escape(texts.t("html.warnings.what_to_do")),
-            escape(warning_action(texts, &warning.code)),
+            escape(&warning_action_or_general(warning, texts)),
         ));
     }
     markup.push_str("</ul>");
     Html::raw(markup)
 }
 
-/// Returns what to do about the warning with `code`.
-pub fn warning_action<'a>(texts: &'a Texts, code: &str) -> &'a str {
-    match code {
-        "few_placebo_paths" => texts.t("html.action.few_placebo_paths"),
-        "non_finite_resamples" => texts.t("html.action.non_finite_resamples"),
-        "bca_undefined" => texts.t("html.action.bca_undefined"),
-        "methods_disagree" => texts.t("html.action.methods_disagree"),
-        "dominant_donor" => texts.t("html.action.dominant_donor"),
-        "weak_pre_period_fit" => texts.t("html.action.weak_pre_period_fit"),
-        "outside_donor_range" => texts.t("html.action.outside_donor_range"),
-        "short_pre_period" => texts.t("html.action.short_pre_period"),
-        "more_donors_than_days" => texts.t("html.action.more_donors_than_days"),
-        "filled_cells" => texts.t("html.action.filled_cells"),
-        "rows_outside_window" => texts.t("html.action.rows_outside_window"),
-        "placebo_underpowered" => texts.t("html.action.placebo_underpowered"),
-        "placebo_sampled" => texts.t("html.action.placebo_sampled"),
-        "placebo_not_finite" => texts.t("html.action.placebo_not_finite"),
-        "sample_ratio_mismatch" => texts.t("html.action.sample_ratio_mismatch"),
-        "rows_not_analysed" => texts.t("html.action.rows_not_analysed"),
-        "segments_exploratory" => texts.t("html.action.segments_exploratory"),
-        _ => texts.t("html.action.other"),
-    }
-}
-
-/// Returns `text` with its first letter in upper case.
+/// Returns `text` with its first letter in upper case, unless the first word is a term that
+/// starts in lower case, such as iROAS.
 pub fn capitalise(text: &str) -> String {
     let mut characters = text.chars();
+    if text.chars().nth(1).is_some_and(char::is_uppercase) {
+        return text.to_string();
+    }
     match characters.next() {
         Some(first) => first.to_uppercase().chain(characters).collect(),
         None => String::new(),
@@ -271,8 +251,14 @@ pub fn inputs_table(texts: &Texts, inputs: &[InputFile]) -> Html {
     markup
 }
 
-/// Renders the footer: tool name, version, report schema and how to render the page again.
+/// Renders the footer of a page rendered from `report.json`: tool name, version, report schema
+/// and how to render the page again.
 pub fn footer(texts: &Texts, tool: &ToolInfo, schema_version: &str) -> Html {
+    json_footer(texts, tool, schema_version, crate::report::REPORT_FILE)
+}
+
+/// Renders the footer of a page rendered from `json_file`, such as `design.json`.
+pub fn json_footer(texts: &Texts, tool: &ToolInfo, schema_version: &str, json_file: &str) -> Html {
     Html::raw(format!(
         "<footer><p>{}</p><p>{}</p></footer>",
         escape(&texts.fill(
@@ -281,9 +267,10 @@ pub fn footer(texts: &Texts, tool: &ToolInfo, schema_version: &str) -> Html {
                 ("tool", &tool.name),
                 ("version", &tool.version),
                 ("schema", &schema_version),
+                ("file", &json_file),
             ],
         )),
-        escape(texts.t("html.footer.rerender")),
+        escape(&texts.fill("html.footer.rerender", &[("file", &json_file)])),
     ))
 }
 
@@ -323,6 +310,16 @@ mod tests {
         );
         assert_eq!(level_label(Lang::En.texts(), 0.9), "90% CI");
         assert_eq!(level_label(Lang::En.texts(), 0.975), "97.5% CI");
+    }
+
+    #[test]
+    fn capitalise_keeps_terms_in_lower_case() {
+        assert_eq!(capitalise("not shown"), "Not shown");
+        assert_eq!(
+            capitalise("iROAS above break-even"),
+            "iROAS above break-even"
+        );
+        assert_eq!(capitalise(""), "");
     }
 
     #[test]

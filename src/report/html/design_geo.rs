@@ -1,7 +1,7 @@
 //! The HTML page of a geo test design.
 
 use super::InlineChart;
-use super::blocks::{footer, inputs_table};
+use super::blocks::{inputs_table, json_footer};
 use super::page::{Html, Page, Table, Tone, definition_list, figure, note, paragraph};
 use crate::design::geo::schema::GeoDesignReport;
 use crate::design::geo::summary::{
@@ -87,7 +87,12 @@ pub fn render_design_geo_html(
         texts.t("html.section.parameters"),
         parameters(report, texts),
     );
-    page.footer(footer(texts, &report.tool, &report.schema_version));
+    page.footer(json_footer(
+        texts,
+        &report.tool,
+        &report.schema_version,
+        "design.json",
+    ));
     page.finish()
 }
 

@@ -6,24 +6,36 @@
 //! blocks any request that a future change might add by mistake.
 //!
 //! [`page`] holds the skeleton that every kind of report uses, [`blocks`] the parts that
-//! reports share, and [`geo`] and [`holdout`] the pages of those reports.
+//! reports share, [`geo`] and [`holdout`] the pages of the lift reports, [`design_holdout`]
+//! the page of a holdout design and [`kpis`] the page of `liftlab kpis`.
+//!
+//! A new kind of page (such as a geo design) adds its module with a `render_…_html` function,
+//! a `write_…_files` function here that writes its charts and the page into a staging folder,
+//! and an arm in `liftlab report` for its JSON file's `kind`.
 
 pub mod blocks;
 pub mod design_geo;
+pub mod design_holdout;
 pub mod geo;
 pub mod holdout;
+pub mod kpis;
 pub mod page;
 
 use std::path::{Path, PathBuf};
 
 pub use design_geo::render_design_geo_html;
+pub use design_holdout::render_holdout_design_html;
 pub use geo::render_geo_html;
 pub use holdout::render_holdout_html;
+pub use kpis::{KPIS_FILE, render_kpis_html};
 pub use page::{Html, Page, Table, Tone, escape};
 
 use super::schema::VerdictKind;
 use super::{GeoReport, HoldoutReport};
+use crate::design::geo::schema::GeoDesignReport;
+use crate::design::holdout::HoldoutDesign;
 use crate::i18n::Texts;
+use crate::kpi::KpisReport;
 
 /// File name of the HTML report.
 pub const HTML_FILE: &str = "report.html";
@@ -98,6 +110,51 @@ pub fn write_holdout_files(
         dir,
         &render_holdout_html(report, &charts, texts),
     )?);
+    Ok(written)
+}
+
+/// Writes the power curve of a holdout design and its `report.html` into `dir`; returns every
+/// path written.
+pub fn write_holdout_design_files(
+    design: &HoldoutDesign,
+    texts: &Texts,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, HtmlError> {
+    let mut written = crate::design::holdout::charts::write_design_charts(design, dir, texts)?;
+    let charts = read_svg_charts(&written)?;
+    written.push(write_page(
+        dir,
+        &render_holdout_design_html(design, &charts, texts),
+    )?);
+    Ok(written)
+}
+
+/// Writes the charts of a geo design and its `report.html` into `dir`; returns every path
+/// written. `assignment.csv` is not among them: it does not depend on the language.
+pub fn write_geo_design_files(
+    report: &GeoDesignReport,
+    texts: &Texts,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, HtmlError> {
+    let mut written = crate::design::geo::charts::write_design_charts(report, texts, dir)?;
+    let charts = read_svg_charts(&written)?;
+    written.push(write_page(
+        dir,
+        &render_design_geo_html(report, &charts, texts),
+    )?);
+    Ok(written)
+}
+
+/// Writes the charts of a KPI report and its `report.html` into `dir`; returns every path
+/// written. `kpis.csv` is not among them: it does not depend on the language.
+pub fn write_kpis_files(
+    report: &KpisReport,
+    texts: &Texts,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, HtmlError> {
+    let mut written = crate::kpi::charts::write_kpi_charts(report, texts, dir)?;
+    let charts = read_svg_charts(&written)?;
+    written.push(write_page(dir, &render_kpis_html(report, &charts, texts))?);
     Ok(written)
 }
 

@@ -343,6 +343,10 @@ nav a { color: var(--accent); }
 .verdict-positive { color: var(--positive); }
 .verdict-negative { color: var(--negative); }
 .verdict-inconclusive { color: var(--inconclusive); }
+.verdicts { padding-left: 1.2rem; margin: .3rem 0 .7rem; }
+.verdicts li { margin-bottom: .25rem; }
+.verdicts .verdict { white-space: normal; }
+.verdict-info { color: var(--ink); font-weight: 400; }
 .table { overflow-x: auto; margin: .5rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -352,6 +356,7 @@ table.compact { font-size: .82rem; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85em; }
 code.hash { overflow-wrap: anywhere; }
 .num .note { white-space: normal; }
+th.num { white-space: normal; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
