@@ -1,4 +1,4 @@
-//! report.html of every example, of a holdout design and of a KPI report, in English and
+//! report.html of every example, of a holdout and a geo design and of a KPI report, in English and
 //! Dutch, loaded in headless Chromium. The page must render without console messages, and the
 //! rendered DOM must contain the answer and one SVG per chart. A screenshot of each page is
 //! saved under target/browser-screenshots/.
@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::CommandCargoExt;
+use liftlab::design::geo::schema::GeoDesignReport;
 use liftlab::design::holdout::HoldoutDesign;
 use liftlab::i18n::Lang;
 use liftlab::kpi::KpisReport;
@@ -148,6 +149,13 @@ fn liftlab(lang: Lang, args: &[&str]) {
 fn expected_verdicts(dir: &Path, lang: Lang) -> Vec<String> {
     let texts = lang.texts();
     if let Ok(text) = std::fs::read_to_string(dir.join("design.json")) {
+        let kind: serde_json::Value = serde_json::from_str(&text).expect("design JSON");
+        if kind["kind"] == "geo_design" {
+            let design: GeoDesignReport = serde_json::from_str(&text).expect("geo design");
+            let mut expected = design.recommended.treated_geos.clone();
+            expected.push(texts.t("html_design_geo.answer.heading").to_string());
+            return expected;
+        }
         let design: HoldoutDesign = serde_json::from_str(&text).expect("holdout design");
         return vec![
             texts.number(design.analytic.users_total as f64, 0),
@@ -337,6 +345,42 @@ fn example_reports_render_in_chromium() {
                 "experiments/geolift-walkthrough/funnel.csv",
                 "--lift",
                 &format!("meta={}", geo_report.display()),
+                "--out",
+                &dir.display().to_string(),
+            ],
+        );
+        check_page(&chromium, &dir, lang, &name);
+    }
+
+    // A geo design with few candidates, so that the test stays quick.
+    for lang in Lang::ALL {
+        let name = format!("design-geo-{lang}");
+        let dir = out.path().join(&name);
+        liftlab(
+            lang,
+            &[
+                "design",
+                "geo",
+                "--data",
+                "experiments/geolift-walkthrough/GeoLift_PreTest.csv",
+                "--geo-col",
+                "location",
+                "--date-col",
+                "date",
+                "--kpi-col",
+                "Y",
+                "--treated-count",
+                "2..3",
+                "--durations",
+                "10",
+                "--include",
+                "chicago",
+                "--cpic",
+                "7.5",
+                "--candidates",
+                "3",
+                "--screen",
+                "50",
                 "--out",
                 &dir.display().to_string(),
             ],
