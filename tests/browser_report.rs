@@ -1,5 +1,5 @@
-//! report.html of every example, of a holdout and a geo design and of a KPI report, in English and
-//! Dutch, loaded in headless Chromium. The page must render without console messages, and the
+//! report.html of every example, of a holdout and a geo design and of a KPI report, in
+//! English and Dutch, loaded in headless Chromium. The page must render without console messages, and the
 //! rendered DOM must contain the answer and one SVG per chart. A screenshot of each page is
 //! saved under target/browser-screenshots/.
 //!

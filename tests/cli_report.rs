@@ -214,7 +214,7 @@ fn holdout_page_shows_every_verdict() {
         assert!(html.contains(&verdict_headline(&comparison.verdict, texts)));
     }
     assert_eq!(html.matches("<svg").count(), 2, "two charts inline");
-    assert!(html.contains("De unittabel bevat geen kosten"));
+    assert!(html.contains("De tabel met eenheden bevat geen kosten"));
 }
 
 #[test]
