@@ -268,6 +268,12 @@ fn report_in(dir: &Path) -> Assert {
 fn report_rejects_missing_folder() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert_input_error(report_in(&dir.path().join("nope")), "folder not found");
+    let file = dir.path().join("report.json");
+    std::fs::write(&file, "{}").expect("file");
+    assert_input_error(
+        report_in(&file),
+        "is a file; expected the folder that contains it",
+    );
 }
 
 #[test]

@@ -27,6 +27,13 @@ const JSON_FILES: [&str; 3] = [REPORT_FILE, DESIGN_FILE, html::KPIS_FILE];
 
 pub(crate) fn run(args: &ReportArgs, context: Context) -> Result<(), Failure> {
     let dir = &args.dir;
+    if dir.is_file() {
+        return Err(Failure::input(format!(
+            "{}: is a file; expected the folder that contains it, with the report.json, \
+             design.json or kpis.json that `liftlab analyze`, `run`, `design` or `kpis` wrote",
+            dir.display()
+        )));
+    }
     if !dir.is_dir() {
         return Err(Failure::input(format!(
             "{}: folder not found; expected a folder with the report.json, design.json or \
