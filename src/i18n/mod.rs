@@ -52,7 +52,9 @@ impl fmt::Display for Lang {
 
 /// A language code that liftlab does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language {0:?}: expected en or nl")]
+#[error(
+    "unknown language {0:?}: expected en or nl (set with --lang or the LIFTLAB_LANG environment variable)"
+)]
 pub struct UnknownLang(pub String);
 
 impl FromStr for Lang {
