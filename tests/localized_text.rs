@@ -1,6 +1,6 @@
 //! The words of verdicts and warnings come from the catalogues. The English catalogue must
-//! reproduce the English text that report.json stores, which proves that every number a
-//! message quotes is stored beside it; the Dutch text must be complete and differ.
+//! reproduce the English text that report.json stores, because that proves every number a
+//! message quotes is stored beside it. The Dutch text must be complete and differ.
 
 use assert_cmd::Command;
 use liftlab::i18n::Lang;
@@ -74,7 +74,7 @@ fn check_warning(warning: &Warning) {
     let dutch = warning_message(warning, Lang::Nl.texts());
     assert_ne!(dutch, warning.message, "Dutch wording of {}", warning.code);
     assert!(!dutch.contains('{'), "unfilled placeholder: {dutch}");
-    // Every warning says what to do, if only that no action is needed.
+    // Every warning gives advice, if only that no action is needed.
     for lang in Lang::ALL {
         assert!(
             warning_action(warning, lang.texts()).is_some(),
@@ -85,7 +85,7 @@ fn check_warning(warning: &Warning) {
 }
 
 #[test]
-fn geo_warnings_and_verdicts_are_worded_in_both_languages() {
+fn geo_messages_worded_in_both_languages() {
     let mut codes = std::collections::BTreeSet::new();
     let runs: [&[&str]; 4] = [
         &[],
@@ -119,7 +119,7 @@ fn geo_warnings_and_verdicts_are_worded_in_both_languages() {
 }
 
 #[test]
-fn holdout_warnings_and_verdicts_are_worded_in_both_languages() {
+fn holdout_messages_worded_in_both_languages() {
     let dir = tempfile::tempdir().expect("temp dir");
     Command::cargo_bin("liftlab")
         .expect("binary")

@@ -4,7 +4,7 @@
 //! same files for every language. Each file is a TOML table whose nested keys are joined with
 //! dots: `[geo.summary] lift = "Lift"` is the key `geo.summary.lift`. Placeholders are written
 //! `{name}` and filled by [`Texts::fill`]. A test fails when a key exists in one language and
-//! not the other, or when the code asks for a key that no catalogue holds.
+//! not the other, or when the code uses a key that no catalogue contains.
 //!
 //! Numbers are formatted here too, since the decimal and thousands separators belong to the
 //! language: 1,234.5 in English, 1.234,5 in Dutch.
@@ -30,7 +30,7 @@ impl Lang {
     /// Every supported language, English first.
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Nl];
 
-    /// The ISO 639-1 code: `en` or `nl`.
+    /// Returns the ISO 639-1 code: `en` or `nl`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -38,7 +38,7 @@ impl Lang {
         }
     }
 
-    /// The texts of this language.
+    /// Returns the texts of this language.
     pub fn texts(self) -> &'static Texts {
         catalog::texts(self)
     }
@@ -77,14 +77,14 @@ pub struct Texts {
 }
 
 impl Texts {
-    /// The language of these texts.
+    /// Returns the language of these texts.
     pub fn lang(&self) -> Lang {
         self.lang
     }
 
-    /// The text under `key`. A key that no catalogue holds is returned as itself, so a
-    /// missing text shows as its key rather than stopping a run; the catalogue tests make
-    /// sure that no key used in the code is missing.
+    /// Returns the text under `key`. A key that no catalogue contains is returned as itself,
+    /// so a missing text shows as its key rather than stopping a run. The catalogue tests
+    /// make sure that no key used in the code is missing.
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
         match self.entries.get(key) {
             Some(text) => text,
@@ -95,7 +95,7 @@ impl Texts {
         }
     }
 
-    /// The text under `key` with each `{name}` replaced by the value given for it.
+    /// Returns the text under `key` with each `{name}` replaced by the value given for it.
     pub fn fill(&self, key: &str, values: &[(&str, &dyn fmt::Display)]) -> String {
         let mut text = self.t(key).to_string();
         for (name, value) in values {
@@ -104,39 +104,40 @@ impl Texts {
         text
     }
 
-    /// Every key and its text, sorted by key.
+    /// Returns every key and its text, sorted by key.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries
             .iter()
             .map(|(key, text)| (key.as_str(), text.as_str()))
     }
 
-    /// The decimal separator: `.` in English, `,` in Dutch.
+    /// Returns the decimal separator: `.` in English, `,` in Dutch.
     pub fn decimal_separator(&self) -> char {
         numbers::separators(self.lang).0
     }
 
-    /// `value` with `decimals` decimals and thousands separators, e.g. 12,345.6 or 12.345,6.
+    /// Formats `value` with `decimals` decimals and thousands separators, e.g. 12,345.6 or 12.345,6.
     pub fn number(&self, value: f64, decimals: usize) -> String {
         numbers::format_number(self.lang, value, decimals)
     }
 
-    /// `value` without thousands separators, e.g. 0.125 or 0,125 (p-values, R²).
+    /// Formats `value` without thousands separators, e.g. 0.125 or 0,125 (p-values, R²).
     pub fn plain(&self, value: f64, decimals: usize) -> String {
         numbers::format_plain(self.lang, value, decimals)
     }
 
-    /// A fraction as a percentage, e.g. 0.054 → 5.4% in English and 5,4% in Dutch.
+    /// Formats a fraction as a percentage, e.g. 0.054 → 5.4% in English and 5,4% in Dutch.
     pub fn percent(&self, fraction: f64, decimals: usize) -> String {
         numbers::format_percent(self.lang, fraction, decimals)
     }
 
-    /// A fraction as a signed percentage, e.g. +5.4% or -3.4%.
+    /// Formats a fraction as a signed percentage, e.g. +5.4% or -3.4%.
     pub fn signed_percent(&self, fraction: f64, decimals: usize) -> String {
         numbers::format_signed_percent(self.lang, fraction, decimals)
     }
 
-    /// An amount with a precision that suits its size: no decimals from 100 up, two below.
+    /// Formats an amount with a precision that suits its size: no decimals from 100 up, two
+    /// below.
     pub fn amount(&self, value: f64) -> String {
         numbers::format_amount(self.lang, value)
     }
