@@ -333,7 +333,16 @@ fn draw_cac_ltv<DB: DrawingBackend>(
         })
         .collect();
     let unit = "currency per customer";
-    let finding = report.rows.iter().find_map(|row| {
+    // A channel that a lift test measured heads the chart before one on platform credit.
+    let measured = |row: &&super::schema::RowKpis| {
+        find_kpi(&row.adjusted, "incremental_cac").is_some_and(|value| value.interval.is_some())
+    };
+    let rows = report
+        .rows
+        .iter()
+        .filter(measured)
+        .chain(report.rows.iter().filter(|row| !measured(row)));
+    let finding = rows.into_iter().find_map(|row| {
         let ltv = find_kpi(&row.kpis, "ltv")?.point?;
         let label = row.channel.clone().unwrap_or_default();
 

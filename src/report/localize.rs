@@ -81,6 +81,7 @@ pub fn warning_message(warning: &Warning, texts: &Texts) -> String {
         "rows_not_analysed" => fill(texts.t("report.warning.rows_not_analysed")),
         "segments_exploratory" => fill(texts.t("report.warning.segments_exploratory")),
         "undefined_replications" => fill(texts.t("report.warning.undefined_replications")),
+        "power_below_target" => fill(texts.t("report.warning.power_below_target")),
         _ => warning.message.clone(),
     }
 }
@@ -107,6 +108,7 @@ pub fn warning_action(warning: &Warning, texts: &Texts) -> Option<String> {
         "rows_not_analysed" => texts.t("report.warning_action.rows_not_analysed"),
         "segments_exploratory" => texts.t("report.warning_action.segments_exploratory"),
         "undefined_replications" => texts.t("report.warning_action.undefined_replications"),
+        "power_below_target" => texts.t("report.warning_action.power_below_target"),
         _ => return None,
     };
     Some(text.to_string())

@@ -343,6 +343,23 @@ pub fn design(
         None => None,
     };
 
+    // Power below the target is what a reviewer must not miss.
+    if unknown == Unknown::Power && analytic.power < target_power {
+        warnings.push(Warning {
+            code: "power_below_target".to_string(),
+            message: format!(
+                "the test has {:.0}% power, short of the target of {:.0}%: it will miss an effect \
+                 of this size more often than planned",
+                analytic.power * 100.0,
+                target_power * 100.0
+            ),
+            values: crate::report::report_values([
+                ("power_share", serde_json::json!(analytic.power)),
+                ("target_share", serde_json::json!(target_power)),
+            ]),
+        });
+    }
+
     // The curve reaches the largest effect simulated on the same users, so those points sit on
     // it.
     let simulated_end = simulation

@@ -27,6 +27,21 @@ pub fn render_design_geo_html(
     for line in recommendation_lines(report, texts).iter().skip(1) {
         answer.push(paragraph(line));
     }
+    // Caveats belong on the first screen, beside the numbers they qualify.
+    if let (Some(power), target) = (report.aa_check.power_at_mde, report.parameters.power)
+        && power < target
+    {
+        answer.push(note(&texts.fill(
+            "html_design_geo.answer.aa_power_low",
+            &[
+                ("power", &texts.percent(power, 0)),
+                ("target", &texts.percent(target, 0)),
+            ],
+        )));
+    }
+    for message in warning_messages(report, texts) {
+        answer.push(note(&super::blocks::capitalise(&message)));
+    }
     answer.push(paragraph(texts.t("html_design_geo.answer.next")));
     let headline = recommendation_lines(report, texts)
         .into_iter()

@@ -663,6 +663,22 @@ fn parameters(report: &KpisReport, texts: &Texts) -> Html {
         if let Some(treatment) = &link.treatment {
             spec.push_str(&format!(",treatment={treatment}"));
         }
+        // The metrics read as conversions and revenue, so that the link can be typed again.
+        if link.report_kind == "holdout" {
+            if let Some(metric) = &link.conversions_from {
+                spec.push_str(&format!(",conversions={metric}"));
+            }
+            if let Some(metric) = &link.revenue_from {
+                spec.push_str(&format!(",revenue={metric}"));
+            }
+        } else if link.conversions_from.is_none()
+            && link
+                .revenue_from
+                .as_deref()
+                .is_some_and(|source| source.starts_with("kpi"))
+        {
+            spec.push_str(",kpi=revenue");
+        }
         // NOTE: kpis.json does not store the users=N and days=N of a link, so they are missing
         // here; the lift section shows the scale they led to.
         items.push(("--lift".to_string(), code(&spec)));
