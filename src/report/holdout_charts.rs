@@ -171,11 +171,14 @@ fn lifts_finding(report: &HoldoutReport) -> String {
 
 /// Names the primary interval of the report, such as `90% BCa interval`.
 fn interval_label(report: &HoldoutReport) -> String {
+    let texts = chart_texts();
     let method = match report.parameters.interval.as_str() {
         "bca" => "BCa",
+        "percentile" => texts.t("holdout.chart.method_percentile"),
+        "basic" => texts.t("holdout.chart.method_basic"),
         other => other,
     };
-    chart_texts().fill(
+    texts.fill(
         "holdout.chart.interval_label",
         &[
             ("level", &format_level(report.parameters.level)),
@@ -1839,14 +1842,14 @@ mod tests {
 
         assert!(svg.contains(r#"width="1200""#), "not 1200 px wide");
         assert!(svg.contains("Lifts at 90%: "));
-        assert!(svg.contains("Spring retention holdout · absolute lift"));
+        assert!(svg.contains("Spring retention holdout · difference of means"));
         assert!(svg.contains("email · converted"));
         assert!(svg.contains("push · revenue/orders"));
-        assert!(svg.contains("Lift in revenue (treatment − control)"));
+        assert!(svg.contains("Difference in revenue (treatment − control)"));
         assert!(svg.contains("90% BCa interval"));
         // The panel wraps the reason, so only its start is on one line.
         assert!(svg.contains("lift undefined: The push arm"));
-        assert!(svg.contains("lift +0.0036 (90% CI +0.0015 to +0.0057)"));
+        assert!(svg.contains("difference +0.0036 (90% CI +0.0015 to +0.0057)"));
         assert!(!svg.contains("NaN"), "NaN in the SVG");
     }
 

@@ -191,9 +191,9 @@ fn parameters(report: &GeoDesignReport, texts: &Texts) -> Html {
         || "–".to_string(),
         |cpic| {
             if (cpic.high - cpic.low).abs() < 1e-12 {
-                texts.amount(cpic.low)
+                cpic.low.to_string()
             } else {
-                format!("{}..{}", texts.amount(cpic.low), texts.amount(cpic.high))
+                format!("{}..{}", cpic.low, cpic.high)
             }
         },
     );
@@ -210,10 +210,11 @@ fn parameters(report: &GeoDesignReport, texts: &Texts) -> Html {
             "--budget",
             parameters
                 .budget_cap
-                .map_or_else(|| "–".to_string(), |cap| texts.amount(cap)),
+                .map_or_else(|| "–".to_string(), |cap| cap.to_string()),
         ),
-        ("--power", texts.plain(parameters.power, 2)),
-        ("--level", texts.plain(parameters.level, 2)),
+        // Values in the form the flags take, whatever the page's language.
+        ("--power", parameters.power.to_string()),
+        ("--level", parameters.level.to_string()),
         ("--estimator", parameters.estimator.clone()),
         ("--resamples", parameters.resamples.to_string()),
         ("--placebo-sets", parameters.placebo_sets.to_string()),
