@@ -13,9 +13,10 @@ use super::schema::{KpiValue, KpisReport, RowKpis};
 use super::summary::format_value;
 use crate::i18n::Texts;
 use crate::report::charts::{
-    Axis, BAND_COLOR, COUNTERFACTUAL_COLOR, ChartError, LegendEntry, REFERENCE_LINE_COLOR,
-    TEXT_COLOR, TICK_LABEL_SIZE, TREATED_COLOR, TickFormat, draw_axes, draw_header, draw_note,
-    number_ticks, padded_range, register_embedded_font, render_error, text_style,
+    Axis, BAND_COLOR, COUNTERFACTUAL_COLOR, ChartError, DrawChart, LegendEntry,
+    REFERENCE_LINE_COLOR, TEXT_COLOR, TICK_LABEL_SIZE, TREATED_COLOR, TickFormat, draw_axes,
+    draw_header, draw_note, number_ticks, padded_range, register_embedded_font, render_error,
+    text_style, write_png_and_svg,
 };
 
 const CANVAS_SIZE: (u32, u32) = (1200, 675);
@@ -50,37 +51,42 @@ pub fn write_kpi_charts(
     let _lang = crate::report::charts::LangScope::enter(texts.lang());
     let mut written = Vec::new();
     for chart in Chart::ALL {
-        let png = dir.join(format!("{}.png", chart.file_stem()));
-        {
-            let root = BitMapBackend::new(&png, CANVAS_SIZE).into_drawing_area();
-            draw(chart, report, texts, &root, &png)?;
-            root.present().map_err(|error| render_error(&png, error))?;
-        }
-        written.push(png);
-        let svg = dir.join(format!("{}.svg", chart.file_stem()));
-        {
-            let root = SVGBackend::new(&svg, CANVAS_SIZE).into_drawing_area();
-            draw(chart, report, texts, &root, &svg)?;
-            root.present().map_err(|error| render_error(&svg, error))?;
-        }
-        written.push(svg);
+        let drawing = KpiDrawing {
+            chart,
+            report,
+            texts,
+        };
+        written.extend(write_png_and_svg(
+            &drawing,
+            dir,
+            chart.file_stem(),
+            CANVAS_SIZE,
+        )?);
     }
     Ok(written)
 }
 
-fn draw<DB: DrawingBackend>(
+/// One chart of a KPI report.
+struct KpiDrawing<'a> {
     chart: Chart,
-    report: &KpisReport,
-    texts: &Texts,
-    root: &DrawingArea<DB, Shift>,
-    path: &Path,
-) -> Result<(), ChartError> {
-    root.fill(&WHITE)
-        .map_err(|error| render_error(path, error))?;
-    match chart {
-        Chart::Roas => draw_roas(report, texts, root, path),
-        Chart::CacLtv => draw_cac_ltv(report, texts, root, path),
-        Chart::Funnel => draw_funnel(report, texts, root, path),
+    report: &'a KpisReport,
+    texts: &'a Texts,
+}
+
+impl DrawChart for KpiDrawing<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        path: &Path,
+    ) -> Result<(), ChartError> {
+        root.fill(&WHITE)
+            .map_err(|error| render_error(path, error))?;
+        let (report, texts) = (self.report, self.texts);
+        match self.chart {
+            Chart::Roas => draw_roas(report, texts, root, path),
+            Chart::CacLtv => draw_cac_ltv(report, texts, root, path),
+            Chart::Funnel => draw_funnel(report, texts, root, path),
+        }
     }
 }
 

@@ -68,25 +68,51 @@ pub fn write_geo_charts(
 
     let mut written = Vec::with_capacity(Chart::ALL.len() * 2);
     for chart in Chart::ALL {
-        let png_path = dir.join(format!("{}.png", chart.file_stem()));
-        let png_root = BitMapBackend::new(&png_path, CANVAS_SIZE).into_drawing_area();
-        draw_chart(chart, report, &png_root, &png_path)?;
-        png_root
-            .present()
-            .map_err(|error| render_error(&png_path, error))?;
-        drop(png_root);
-        written.push(png_path);
-
-        let svg_path = dir.join(format!("{}.svg", chart.file_stem()));
-        let svg_root = SVGBackend::new(&svg_path, CANVAS_SIZE).into_drawing_area();
-        draw_chart(chart, report, &svg_root, &svg_path)?;
-        svg_root
-            .present()
-            .map_err(|error| render_error(&svg_path, error))?;
-        drop(svg_root);
-        written.push(svg_path);
+        let drawing = GeoChart { chart, report };
+        written.extend(write_png_and_svg(
+            &drawing,
+            dir,
+            chart.file_stem(),
+            CANVAS_SIZE,
+        )?);
     }
     Ok(written)
+}
+
+/// A chart that can be drawn on any plotters backend, so that one function writes it as PNG
+/// and as SVG.
+pub(crate) trait DrawChart {
+    /// Draws the chart on `root`. `path` is the file being written, for error messages.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        path: &Path,
+    ) -> Result<(), ChartError>;
+}
+
+/// Writes `chart` as `<stem>.png` and `<stem>.svg` into `dir` at `size` and returns both paths.
+pub(crate) fn write_png_and_svg(
+    chart: &impl DrawChart,
+    dir: &Path,
+    stem: &str,
+    size: (u32, u32),
+) -> Result<[PathBuf; 2], ChartError> {
+    let png_path = dir.join(format!("{stem}.png"));
+    let png_root = BitMapBackend::new(&png_path, size).into_drawing_area();
+    chart.draw(&png_root, &png_path)?;
+    png_root
+        .present()
+        .map_err(|error| render_error(&png_path, error))?;
+    drop(png_root);
+
+    let svg_path = dir.join(format!("{stem}.svg"));
+    let svg_root = SVGBackend::new(&svg_path, size).into_drawing_area();
+    chart.draw(&svg_root, &svg_path)?;
+    svg_root
+        .present()
+        .map_err(|error| render_error(&svg_path, error))?;
+    drop(svg_root);
+    Ok([png_path, svg_path])
 }
 
 // Canvas and text sizes in pixels.
@@ -157,18 +183,26 @@ impl Chart {
     }
 }
 
-fn draw_chart<DB: DrawingBackend>(
+/// One chart of a geo report.
+struct GeoChart<'a> {
     chart: Chart,
-    report: &GeoReport,
-    root: &DrawingArea<DB, Shift>,
-    path: &Path,
-) -> Result<(), ChartError> {
-    root.fill(&WHITE)
-        .map_err(|error| render_error(path, error))?;
-    match chart {
-        Chart::ObservedVsCounterfactual => draw_observed_vs_counterfactual(report, root, path),
-        Chart::CumulativeEffect => draw_cumulative_effect(report, root, path),
-        Chart::PlaceboDistribution => draw_placebo_distribution(report, root, path),
+    report: &'a GeoReport,
+}
+
+impl DrawChart for GeoChart<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        path: &Path,
+    ) -> Result<(), ChartError> {
+        root.fill(&WHITE)
+            .map_err(|error| render_error(path, error))?;
+        let report = self.report;
+        match self.chart {
+            Chart::ObservedVsCounterfactual => draw_observed_vs_counterfactual(report, root, path),
+            Chart::CumulativeEffect => draw_cumulative_effect(report, root, path),
+            Chart::PlaceboDistribution => draw_placebo_distribution(report, root, path),
+        }
     }
 }
 

@@ -15,12 +15,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::charts::{
-    AXIS_COLOR, AXIS_DESC_SIZE, Axis, BAND_COLOR, COUNTERFACTUAL_COLOR, ChartError, GRID_COLOR,
-    LangScope, LegendEntry, PLACEBO_BAR_COLOR, REFERENCE_LINE_COLOR, SIDE_MARGIN, SUBTITLE_COLOR,
-    TEXT_COLOR, TICK_LABEL_SIZE, TREATED_COLOR, TickFormat, TickedRange, chart_texts, draw_header,
-    draw_note, fit_to_width, format_level, format_percent, format_signed, format_thousands,
-    nice_step, number_ticks, padded_range, register_embedded_font, render_error, text_style,
-    text_width, ticks_in,
+    AXIS_COLOR, AXIS_DESC_SIZE, Axis, BAND_COLOR, COUNTERFACTUAL_COLOR, ChartError, DrawChart,
+    GRID_COLOR, LangScope, LegendEntry, PLACEBO_BAR_COLOR, REFERENCE_LINE_COLOR, SIDE_MARGIN,
+    SUBTITLE_COLOR, TEXT_COLOR, TICK_LABEL_SIZE, TREATED_COLOR, TickFormat, TickedRange,
+    chart_texts, draw_header, draw_note, fit_to_width, format_level, format_percent, format_signed,
+    format_thousands, nice_step, number_ticks, padded_range, register_embedded_font, render_error,
+    text_style, text_width, ticks_in, write_png_and_svg,
 };
 use super::holdout_schema::{Comparison, HoldoutReport, SegmentComparison};
 use super::schema::{Estimate, VerdictKind};
@@ -50,23 +50,8 @@ pub fn write_holdout_charts(
     for chart in HoldoutChart::ALL {
         let size = chart.canvas_size(report);
 
-        let png_path = dir.join(format!("{}.png", chart.file_stem()));
-        let png_root = BitMapBackend::new(&png_path, size).into_drawing_area();
-        draw_chart(chart, report, &png_root, &png_path)?;
-        png_root
-            .present()
-            .map_err(|error| render_error(&png_path, error))?;
-        drop(png_root);
-        written.push(png_path);
-
-        let svg_path = dir.join(format!("{}.svg", chart.file_stem()));
-        let svg_root = SVGBackend::new(&svg_path, size).into_drawing_area();
-        draw_chart(chart, report, &svg_root, &svg_path)?;
-        svg_root
-            .present()
-            .map_err(|error| render_error(&svg_path, error))?;
-        drop(svg_root);
-        written.push(svg_path);
+        let drawing = HoldoutDrawing { chart, report };
+        written.extend(write_png_and_svg(&drawing, dir, chart.file_stem(), size)?);
     }
     Ok(written)
 }
@@ -134,17 +119,24 @@ impl HoldoutChart {
     }
 }
 
-fn draw_chart<DB: DrawingBackend>(
+/// One chart of a holdout report.
+struct HoldoutDrawing<'a> {
     chart: HoldoutChart,
-    report: &HoldoutReport,
-    root: &DrawingArea<DB, Shift>,
-    path: &Path,
-) -> Result<(), ChartError> {
-    root.fill(&WHITE)
-        .map_err(|error| render_error(path, error))?;
-    match chart {
-        HoldoutChart::LiftDistribution => draw_lift_distribution(report, root, path),
-        HoldoutChart::SegmentLift => draw_segment_lift(report, root, path),
+    report: &'a HoldoutReport,
+}
+
+impl DrawChart for HoldoutDrawing<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        path: &Path,
+    ) -> Result<(), ChartError> {
+        root.fill(&WHITE)
+            .map_err(|error| render_error(path, error))?;
+        match self.chart {
+            HoldoutChart::LiftDistribution => draw_lift_distribution(self.report, root, path),
+            HoldoutChart::SegmentLift => draw_segment_lift(self.report, root, path),
+        }
     }
 }
 

@@ -10,9 +10,9 @@ use plotters::prelude::*;
 use super::schema::GeoDesignReport;
 use crate::i18n::Texts;
 use crate::report::charts::{
-    Axis, COUNTERFACTUAL_COLOR, ChartError, LegendEntry, REFERENCE_LINE_COLOR, TREATED_COLOR,
-    TickFormat, date_ticks, draw_axes, draw_header, draw_note, number_ticks, padded_range,
-    register_embedded_font, render_error,
+    Axis, COUNTERFACTUAL_COLOR, ChartError, DrawChart, LegendEntry, REFERENCE_LINE_COLOR,
+    TREATED_COLOR, TickFormat, date_ticks, draw_axes, draw_header, draw_note, number_ticks,
+    padded_range, register_embedded_font, render_error, write_png_and_svg,
 };
 
 const CANVAS_SIZE: (u32, u32) = (1200, 675);
@@ -53,39 +53,40 @@ pub fn write_design_charts(
     let _lang = crate::report::charts::LangScope::enter(texts.lang());
     let mut written = Vec::new();
     for chart in Chart::ALL {
-        let png_path = dir.join(format!("{}.png", chart.file_stem()));
-        let png_root = BitMapBackend::new(&png_path, CANVAS_SIZE).into_drawing_area();
-        draw_chart(chart, report, texts, &png_root, &png_path)?;
-        png_root
-            .present()
-            .map_err(|error| render_error(&png_path, error))?;
-        drop(png_root);
-        written.push(png_path);
-
-        let svg_path = dir.join(format!("{}.svg", chart.file_stem()));
-        let svg_root = SVGBackend::new(&svg_path, CANVAS_SIZE).into_drawing_area();
-        draw_chart(chart, report, texts, &svg_root, &svg_path)?;
-        svg_root
-            .present()
-            .map_err(|error| render_error(&svg_path, error))?;
-        drop(svg_root);
-        written.push(svg_path);
+        let drawing = DesignDrawing {
+            chart,
+            report,
+            texts,
+        };
+        written.extend(write_png_and_svg(
+            &drawing,
+            dir,
+            chart.file_stem(),
+            CANVAS_SIZE,
+        )?);
     }
     Ok(written)
 }
 
-fn draw_chart<DB: DrawingBackend>(
+/// One chart of a geo design.
+struct DesignDrawing<'a> {
     chart: Chart,
-    report: &GeoDesignReport,
-    texts: &Texts,
-    root: &DrawingArea<DB, Shift>,
-    path: &Path,
-) -> Result<(), ChartError> {
-    root.fill(&WHITE)
-        .map_err(|error| render_error(path, error))?;
-    match chart {
-        Chart::PowerCurves => draw_power_curves(report, texts, root, path),
-        Chart::PrePeriodFit => draw_pre_period_fit(report, texts, root, path),
+    report: &'a GeoDesignReport,
+    texts: &'a Texts,
+}
+
+impl DrawChart for DesignDrawing<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        path: &Path,
+    ) -> Result<(), ChartError> {
+        root.fill(&WHITE)
+            .map_err(|error| render_error(path, error))?;
+        match self.chart {
+            Chart::PowerCurves => draw_power_curves(self.report, self.texts, root, path),
+            Chart::PrePeriodFit => draw_pre_period_fit(self.report, self.texts, root, path),
+        }
     }
 }
 

@@ -12,10 +12,10 @@ use plotters::prelude::*;
 use super::schema::HoldoutDesign;
 use crate::i18n::Texts;
 use crate::report::charts::{
-    AXIS_COLOR, AXIS_DESC_SIZE, Axis, BAND_COLOR, COUNTERFACTUAL_COLOR, ChartError, GRID_COLOR,
-    LegendEntry, REFERENCE_LINE_COLOR, SIDE_MARGIN, TEXT_COLOR, TICK_LABEL_SIZE, TREATED_COLOR,
-    TickFormat, TickedRange, draw_header, number_ticks, padded_range, register_embedded_font,
-    render_error, text_style, text_width,
+    AXIS_COLOR, AXIS_DESC_SIZE, Axis, BAND_COLOR, COUNTERFACTUAL_COLOR, ChartError, DrawChart,
+    GRID_COLOR, LegendEntry, REFERENCE_LINE_COLOR, SIDE_MARGIN, TEXT_COLOR, TICK_LABEL_SIZE,
+    TREATED_COLOR, TickFormat, TickedRange, draw_header, number_ticks, padded_range,
+    register_embedded_font, render_error, text_style, text_width, write_png_and_svg,
 };
 
 /// File name of the chart, without extension.
@@ -32,22 +32,25 @@ pub fn write_design_charts(
     register_embedded_font()?;
     // Axis tick labels take their number format from the chart language.
     let _lang = crate::report::charts::LangScope::enter(texts.lang());
-    let png_path = dir.join(format!("{POWER_CURVE_STEM}.png"));
-    let png_root = BitMapBackend::new(&png_path, CANVAS_SIZE).into_drawing_area();
-    draw_power_curve(design, &png_root, &png_path, texts)?;
-    png_root
-        .present()
-        .map_err(|error| render_error(&png_path, error))?;
-    drop(png_root);
+    let drawing = PowerCurve { design, texts };
+    let written = write_png_and_svg(&drawing, dir, POWER_CURVE_STEM, CANVAS_SIZE)?;
+    Ok(written.to_vec())
+}
 
-    let svg_path = dir.join(format!("{POWER_CURVE_STEM}.svg"));
-    let svg_root = SVGBackend::new(&svg_path, CANVAS_SIZE).into_drawing_area();
-    draw_power_curve(design, &svg_root, &svg_path, texts)?;
-    svg_root
-        .present()
-        .map_err(|error| render_error(&svg_path, error))?;
-    drop(svg_root);
-    Ok(vec![png_path, svg_path])
+/// The power curve of a holdout design.
+struct PowerCurve<'a> {
+    design: &'a HoldoutDesign,
+    texts: &'a Texts,
+}
+
+impl DrawChart for PowerCurve<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        path: &Path,
+    ) -> Result<(), ChartError> {
+        draw_power_curve(self.design, root, path, self.texts)
+    }
 }
 
 /// A simulated power with its effect on the chart's x scale.
