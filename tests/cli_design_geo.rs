@@ -348,7 +348,8 @@ fn design_page_is_self_contained_and_in_dutch() {
         "no Dutch lang attribute"
     );
     assert!(page.contains("De aanbevolen opzet"));
-    assert!(!page.contains("http://") && !page.contains("https://"));
+    assert!(!page.contains("http://"));
+    assert!(!page.contains("https://"));
     assert!(!page.contains("<script"));
     assert_eq!(
         page.matches("<svg").count(),

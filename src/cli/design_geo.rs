@@ -327,7 +327,7 @@ pub(crate) fn run(args: &DesignGeoArgs, context: Context) -> Result<(), Failure>
 ///
 /// A flag left at its default takes the design's value. A flag with any other value must
 /// agree with the design, because otherwise the analysis would not be the planned one.
-/// NOTE: a flag set explicitly to its default value cannot be told apart from an unset one,
+/// NOTE: a flag set explicitly to its default value cannot be distinguished from an unset one,
 /// so it takes the design's value without an error.
 pub(crate) fn apply_design(args: &GeoArgs, path: &Path) -> Result<GeoArgs, Failure> {
     let design = read_design(path).map_err(Failure::input)?;

@@ -179,7 +179,7 @@ pub struct KpiWarning {
 }
 
 impl KpisReport {
-    /// Every KPI value of the report: rows, total, clusters and lift links.
+    /// Returns every KPI value of the report: rows, total, clusters and lift links.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut KpiValue> {
         let rows = self
             .rows

@@ -1270,7 +1270,7 @@ impl Drop for LangScope {
     }
 }
 
-/// The texts of the chart language of this thread.
+/// Returns the texts of the chart language of this thread.
 pub(crate) fn chart_texts() -> &'static Texts {
     CHART_LANG.with(|current| current.get()).texts()
 }

@@ -87,7 +87,7 @@ pub fn warning_message(warning: &Warning, texts: &Texts) -> String {
 }
 
 /// Returns what to do about a warning, or `None` for a code this version does not know (a
-/// report from a newer version). Warnings that need no action say so.
+/// report from a newer version). Warnings that need no action get advice that states it.
 pub fn warning_action(warning: &Warning, texts: &Texts) -> Option<String> {
     let text = match warning.code.as_str() {
         "few_placebo_paths" => texts.t("report.warning_action.few_placebo_paths"),

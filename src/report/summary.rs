@@ -136,8 +136,8 @@ pub(crate) fn aligned_rows(rows: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-/// The warnings block of a summary: a blank line, a heading and one line per warning; empty
-/// when there are none.
+/// Returns the warnings block of a summary: a blank line, a heading and one line per warning.
+/// It is empty when there are none.
 pub(crate) fn warning_lines(warnings: &[super::schema::Warning], texts: &Texts) -> Vec<String> {
     if warnings.is_empty() {
         return Vec::new();
@@ -235,7 +235,7 @@ pub(crate) fn method_label(method: &str, texts: &Texts) -> String {
     .to_string()
 }
 
-/// A confidence level as a percentage, keeping a decimal only where it has one (99.5%).
+/// Formats a confidence level as a percentage, with a decimal only where it has one (99.5%).
 pub(crate) fn level_label(level: f64, texts: &Texts) -> String {
     let percent = level * 100.0;
     let decimals = usize::from((percent - percent.round()).abs() > 1e-9);

@@ -99,7 +99,7 @@ pub fn stratified_sets(
     let volume = |geo: usize| kpi.row(geo).iter().take(history_days).sum::<f64>();
     eligible.sort_by(|a, b| volume(*b).total_cmp(&volume(*a)).then(a.cmp(b)));
 
-    // Stratum s holds the geos of ranks [s·n/k, (s+1)·n/k).
+    // Stratum s contains the geos of ranks [s·n/k, (s+1)·n/k).
     let n = eligible.len();
     let mut strata_of_geo: Vec<Option<usize>> = vec![None; kpi.nrows()];
     let mut strata: Vec<Vec<usize>> = vec![Vec::new(); count];

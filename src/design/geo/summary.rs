@@ -75,7 +75,7 @@ pub(crate) fn table_header(texts: &Texts) -> Vec<String> {
     .collect()
 }
 
-/// Returns the line that says how many designs the table leaves out, if any.
+/// Returns the note on how many designs the table leaves out, if any.
 pub(crate) fn shown_line(report: &GeoDesignReport, texts: &Texts, top: usize) -> Option<String> {
     let shown = report.designs.len().min(top);
     if report.designs_over_budget > 0 {

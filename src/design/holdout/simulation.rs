@@ -18,9 +18,9 @@
 //!   and the treated rate moves by `δ` in expectation.
 //!
 //! Randomness: replication `i` draws its split, its injection and the seed of its bootstrap
-//! from [`stream`]`(seed, i)`, so the result does not depend on the thread count, and every
-//! effect size sees the same splits (common random numbers), which keeps the simulated power
-//! curve nearly monotone and makes the bisection for the MDE stable.
+//! from [`stream`]`(seed, i)`, so the result does not depend on the thread count. Every effect
+//! size is evaluated on the same splits (common random numbers). That keeps the simulated
+//! power curve nearly monotone and the bisection for the MDE stable.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution, Hypergeometric};
